@@ -1,0 +1,264 @@
+"""Writes of the outbox: queue a templated e-mail, deliver it exactly once per key.
+
+Guarantees:
+- ``send_templated`` writes the outbox row in the caller's transaction and enqueues the
+  delivery only after commit; a rolled-back caller leaves no row and sends nothing.
+- A broker that is down or frozen at enqueue time does not fail the caller: the row
+  stays pending and the periodic sweeper enqueues it later. Nothing is lost.
+- ``deliver`` claims the row (a lease) before talking to SMTP, so two workers, a retry
+  or a redelivered task never send the same row twice. A crash after the SMTP server
+  accepted the message but before the row was marked sent may, once the lease expires,
+  send it a second time: at-least-once, never lost.
+"""
+
+import base64
+import hashlib
+import html
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from cafe.branding import brand
+
+from .models import Delivery
+
+logger = logging.getLogger(__name__)
+
+
+class TemporaryDeliveryError(Exception):
+    """SMTP or the network failed in a way worth retrying (4xx, connection)."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: str | bytes
+    mimetype: str
+    # Also add the content as an alternative part (text/calendar invitations).
+    alternative: bool = False
+
+    def to_json(self) -> dict:
+        if isinstance(self.content, bytes):
+            content, encoding = base64.b64encode(self.content).decode("ascii"), "base64"
+        else:
+            content, encoding = self.content, "text"
+        return {
+            "filename": self.filename,
+            "mimetype": self.mimetype,
+            "content": content,
+            "encoding": encoding,
+            "alternative": self.alternative,
+        }
+
+
+def render_email(template: str, context: dict) -> tuple[str, str, str]:
+    """Render ``emails/<template>.subject.txt``, ``.txt`` and (if present) ``.html``.
+
+    Rendering is always in the site language (es-CO), also inside Celery workers.
+    """
+    ctx = {**brand(), **context}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{template}.subject.txt", ctx)
+        subject = " ".join(html.unescape(subject).split())
+        text = render_to_string(f"emails/{template}.txt", ctx).strip() + "\n"
+        try:
+            body_html = render_to_string(f"emails/{template}.html", ctx)
+        except TemplateDoesNotExist:
+            body_html = ""
+    return subject, text, body_html
+
+
+def send_templated(
+    *,
+    key: str,
+    template: str,
+    context: dict,
+    to: str,
+    recipient=None,
+    kind: str | None = None,
+    attachments: tuple[Attachment, ...] = (),
+) -> Delivery:
+    """Queue one e-mail to one recipient, once per ``key``.
+
+    A second call with the same key returns the existing row and sends nothing new.
+    """
+    existing = Delivery.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    subject, text, body_html = render_email(template, context)
+    with transaction.atomic():
+        delivery, created = Delivery.objects.get_or_create(
+            idempotency_key=key,
+            defaults={
+                "kind": kind or template.replace("/", "."),
+                "recipient": recipient,
+                "to_email": to,
+                "subject": subject[:250],
+                "body_text": text,
+                "body_html": body_html,
+                "attachments": [a.to_json() for a in attachments],
+            },
+        )
+    if created:
+        enqueue_on_commit(delivery.pk)
+    return delivery
+
+
+def enqueue_on_commit(delivery_id: int) -> None:
+    """Hand the row to a worker once the surrounding transaction commits."""
+    transaction.on_commit(partial(enqueue, delivery_id))
+
+
+def enqueue(delivery_id: int) -> bool:
+    """Publish the delivery task; a broker failure is logged, never raised.
+
+    Returns whether the task was published (or ran, in eager mode).
+    """
+    from .tasks import deliver_email
+
+    try:
+        deliver_email.delay(delivery_id)
+    except Exception:  # broker down or frozen: the sweeper will pick the row up
+        logger.warning(
+            "outbox: could not enqueue delivery %s; left pending", delivery_id
+        )
+        return False
+    return True
+
+
+def _message_id(delivery: Delivery) -> str:
+    digest = hashlib.sha256(delivery.idempotency_key.encode()).hexdigest()[:16]
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
+    return f"<cafe.{delivery.pk}.{digest}@{domain}>"
+
+
+def build_message(delivery: Delivery, connection=None) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=delivery.subject,
+        body=delivery.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.to_email],
+        headers={"Message-ID": delivery.message_id or _message_id(delivery)},
+        connection=connection,
+    )
+    if delivery.body_html:
+        message.attach_alternative(delivery.body_html, "text/html")
+    for item in delivery.attachments:
+        content = item["content"]
+        if item.get("encoding") == "base64":
+            content = base64.b64decode(content)
+        if item.get("alternative"):
+            message.attach_alternative(content, item["mimetype"])
+        message.attach(item["filename"], content, item["mimetype"].split(";")[0])
+    return message
+
+
+def _claim(delivery_id: int) -> Delivery | None:
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.NOTIFY_CLAIM_SECONDS)
+    claimed = (
+        Delivery.objects.filter(pk=delivery_id, state=Delivery.State.PENDING)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=lease, attempts=F("attempts") + 1, updated_at=now)
+    )
+    if not claimed:
+        return None
+    return Delivery.objects.get(pk=delivery_id)
+
+
+def _classify(exc: Exception) -> tuple[bool, str]:
+    """Return (permanent, reason) for an SMTP or network error."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        reason = "; ".join(
+            f"{code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
+            for code, msg in exc.recipients.values()
+        )
+        return bool(codes) and all(500 <= code < 600 for code in codes), reason
+    if isinstance(exc, smtplib.SMTPResponseException):
+        error = exc.smtp_error
+        if isinstance(error, bytes):
+            error = error.decode(errors="replace")
+        return 500 <= exc.smtp_code < 600, f"{exc.smtp_code} {error}"
+    return False, f"{type(exc).__name__}: {exc}"
+
+
+def deliver(*, delivery_id: int) -> str:
+    """Send one outbox row if it is still pending and nobody else holds it.
+
+    Returns ``"sent"``, ``"failed"`` (permanent SMTP 5xx) or ``"skipped"`` (already
+    sent, failed, gone or claimed by another worker). Raises
+    ``TemporaryDeliveryError`` on a 4xx reply or a connection problem, after releasing
+    the claim for a retry.
+    """
+    delivery = _claim(delivery_id)
+    if delivery is None:
+        return "skipped"
+    message_id = delivery.message_id or _message_id(delivery)
+    delivery.message_id = message_id
+    try:
+        connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
+        build_message(delivery, connection=connection).send()
+    except (smtplib.SMTPException, OSError) as exc:
+        permanent, reason = _classify(exc)
+        exhausted = delivery.attempts >= settings.NOTIFY_MAX_ATTEMPTS
+        state = (
+            Delivery.State.FAILED if permanent or exhausted else Delivery.State.PENDING
+        )
+        Delivery.objects.filter(pk=delivery.pk).update(
+            state=state,
+            last_error=reason[:2000],
+            claimed_until=None,
+            message_id=message_id,
+            updated_at=timezone.now(),
+        )
+        if state == Delivery.State.FAILED:
+            logger.warning("outbox: delivery %s failed: %s", delivery.pk, reason)
+            return "failed"
+        raise TemporaryDeliveryError(reason) from exc
+    now = timezone.now()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=Delivery.State.SENT,
+        sent_at=now,
+        claimed_until=None,
+        last_error="",
+        message_id=message_id,
+        updated_at=now,
+    )
+    return "sent"
+
+
+def retry_failed(*, delivery_id: int) -> bool:
+    """Put a failed row back in the queue (a person asked for it). Returns success."""
+    with transaction.atomic():
+        updated = Delivery.objects.filter(
+            pk=delivery_id, state=Delivery.State.FAILED
+        ).update(state=Delivery.State.PENDING, claimed_until=None, attempts=0)
+        if updated:
+            enqueue_on_commit(delivery_id)
+    return bool(updated)
+
+
+def sweep_pending(*, limit: int = 500) -> int:
+    """Enqueue pending rows nobody is working on (e.g. Redis was down at enqueue time).
+
+    Returns how many rows were handed to the broker.
+    """
+    from .selectors import stale_pending_ids
+
+    enqueued = 0
+    for delivery_id in stale_pending_ids(limit=limit):
+        if not enqueue(delivery_id):
+            break
+        enqueued += 1
+    return enqueued

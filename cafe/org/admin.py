@@ -1,0 +1,142 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.contrib.auth.forms import UserCreationForm as BaseUserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import Dependency, PrivacyConsent, User
+
+
+@admin.register(Dependency)
+class DependencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "acronym", "code", "parent", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "acronym", "code")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+
+
+class UserCreationForm(BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "full_name", "dependency")
+
+
+class UserChangeForm(BaseUserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+    def clean_email(self):
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+    def clean(self):
+        cleaned = super().clean()
+        liaison_of = cleaned.get("liaison_of")
+        groups = cleaned.get("groups")
+        if (
+            liaison_of
+            and groups is not None
+            and not any(g.name == "Enlace de dependencia" for g in groups)
+        ):
+            raise forms.ValidationError(
+                _("Solo una persona con el rol Enlace de dependencia puede ser enlace.")
+            )
+        return cleaned
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    ordering = ("full_name",)
+    list_display = (
+        "full_name",
+        "email",
+        "dependency",
+        "position",
+        "employment_type",
+        "is_active",
+    )
+    list_filter = ("is_active", "employment_type", "groups", "dependency")
+    search_fields = ("full_name", "email", "position", "dependency__name")
+    list_select_related = ("dependency",)
+    autocomplete_fields = ("dependency", "liaison_of")
+    readonly_fields = (
+        "last_login",
+        "date_joined",
+        "privacy_notice_version",
+        "privacy_accepted_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (
+            _("Datos de la persona"),
+            {"fields": ("full_name", "dependency", "position", "employment_type")},
+        ),
+        (
+            _("Roles y permisos"),
+            {
+                "fields": (
+                    "is_active",
+                    "groups",
+                    "liaison_of",
+                    "is_staff",
+                    "is_superuser",
+                )
+            },
+        ),
+        (
+            _("Fechas y autorización de datos"),
+            {
+                "fields": (
+                    "last_login",
+                    "date_joined",
+                    "privacy_notice_version",
+                    "privacy_accepted_at",
+                )
+            },
+        ),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "full_name",
+                    "dependency",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+    filter_horizontal = ("groups",)
+
+
+@admin.register(PrivacyConsent)
+class PrivacyConsentAdmin(admin.ModelAdmin):
+    list_display = ("user", "version", "accepted_at", "ip_address")
+    list_filter = ("version",)
+    search_fields = ("user__email", "user__full_name")
+    list_select_related = ("user",)
+    readonly_fields = (
+        "user",
+        "version",
+        "text_sha256",
+        "accepted_at",
+        "ip_address",
+        "user_agent",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

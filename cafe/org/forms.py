@@ -1,0 +1,107 @@
+"""Forms of the org app: login, password reset (via the outbox), privacy consent."""
+
+import uuid
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cafe.branding import absolute_url
+from cafe.notify.services import send_templated
+
+
+class CrispyFormMixin:
+    """Give a stock Django form a crispy helper with one submit button."""
+
+    submit_label = _("Guardar")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class LoginForm(CrispyFormMixin, AuthenticationForm):
+    submit_label = _("Ingresar")
+
+    username = forms.EmailField(
+        label=_("Correo institucional"),
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Contraseña"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        "invalid_login": _(
+            "El correo o la contraseña no son correctos. Revise e intente de nuevo."
+        ),
+        "inactive": _("Esta cuenta está inactiva. Escriba a la mesa de ayuda."),
+    }
+
+
+class OutboxPasswordResetForm(CrispyFormMixin, PasswordResetForm):
+    """Password reset whose e-mail goes through the outbox (never lost, sent once)."""
+
+    submit_label = _("Enviar enlace")
+
+    email = forms.EmailField(
+        label=_("Correo institucional"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        user = context["user"]
+        path = reverse(
+            "password_reset_confirm",
+            kwargs={"uidb64": context["uid"], "token": context["token"]},
+        )
+        send_templated(
+            key=f"password-reset:{user.pk}:{uuid.uuid4().hex}",
+            template="org/password_reset",
+            context={"user": user, "reset_url": absolute_url(path)},
+            to=to_email,
+            recipient=user,
+            kind="password_reset",
+        )
+
+
+class PrivacyAcceptForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Aceptar y continuar")
+
+    accept = forms.BooleanField(
+        label=_(
+            "He leído el aviso de privacidad y autorizo el tratamiento de mis datos."
+        ),
+        error_messages={
+            "required": _("Para continuar debe marcar la casilla de aceptación."),
+        },
+    )
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class SetPasswordCrispyForm(CrispyFormMixin, SetPasswordForm):
+    submit_label = _("Guardar la nueva contraseña")
+
+
+class PasswordChangeCrispyForm(CrispyFormMixin, PasswordChangeForm):
+    submit_label = _("Cambiar la contraseña")

@@ -1,0 +1,166 @@
+"""People, dependencies and proof of consent to the privacy notice."""
+
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .managers import UserManager
+
+
+class Dependency(models.Model):
+    """A unit of the entity (subsecretaría, dirección, oficina)."""
+
+    name = models.CharField(_("nombre"), max_length=200, unique=True)
+    acronym = models.CharField(_("sigla"), max_length=20, blank=True)
+    code = models.CharField(_("código"), max_length=20, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("dependencia superior"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    is_active = models.BooleanField(_("activa"), default=True)
+
+    class Meta:
+        verbose_name = _("dependencia")
+        verbose_name_plural = _("dependencias")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class EmploymentType(models.TextChoices):
+    PLANTA = "planta", _("Planta")
+    LIBRE_NOMBRAMIENTO = "libre_nombramiento", _("Libre nombramiento y remoción")
+    PROVISIONAL = "provisional", _("Provisional")
+    CONTRATISTA = "contratista", _("Contratista")
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A staff member or contractor. Logs in with the institutional e-mail."""
+
+    email = models.EmailField(_("correo institucional"), unique=True)
+    full_name = models.CharField(_("nombre completo"), max_length=200)
+    dependency = models.ForeignKey(
+        Dependency,
+        verbose_name=_("dependencia"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    position = models.CharField(_("cargo"), max_length=200, blank=True)
+    employment_type = models.CharField(
+        _("tipo de vinculación"),
+        max_length=20,
+        choices=EmploymentType.choices,
+        default=EmploymentType.PLANTA,
+    )
+    liaison_of = models.ForeignKey(
+        Dependency,
+        verbose_name=_("enlace de la dependencia"),
+        help_text=_(
+            "Solo para el rol Enlace de dependencia: la dependencia cuyo seguimiento "
+            "de propuestas actualiza."
+        ),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="liaisons",
+    )
+    is_active = models.BooleanField(
+        _("activo"),
+        default=True,
+        help_text=_("Desmarque en lugar de borrar: la persona deja de poder ingresar."),
+    )
+    is_staff = models.BooleanField(
+        _("acceso a la administración"),
+        default=False,
+        help_text=_("Puede ingresar al sitio de administración de Django."),
+    )
+    date_joined = models.DateTimeField(_("fecha de alta"), default=timezone.now)
+    privacy_notice_version = models.CharField(
+        _("versión del aviso de privacidad aceptada"), max_length=40, blank=True
+    )
+    privacy_accepted_at = models.DateTimeField(
+        _("fecha de aceptación del aviso"), null=True, blank=True
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("persona")
+        verbose_name_plural = _("personas")
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="org_user_email_ci_unique"),
+        ]
+        permissions = [
+            (
+                "manage_sessions",
+                _("Programa sesiones, asistencia, conclusiones y boletín"),
+            ),
+            ("follow_up_proposals", _("Actualiza el seguimiento de su dependencia")),
+            (
+                "answer_proposals",
+                _("Asigna, responde y cambia el estado de propuestas"),
+            ),
+            ("view_dashboard", _("Consulta el tablero de propuestas")),
+            ("view_outbox", _("Consulta la bandeja de correo saliente")),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}>"
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class PrivacyConsent(models.Model):
+    """Proof of authorisation (Ley 1581 de 2012, Decreto 1377 de 2013 art. 8).
+
+    One row per acceptance; rows are never edited or deleted by the application.
+    """
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("persona"),
+        on_delete=models.CASCADE,
+        related_name="privacy_consents",
+    )
+    version = models.CharField(_("versión del aviso"), max_length=40)
+    text_sha256 = models.CharField(
+        _("huella del texto aceptado (SHA-256)"), max_length=64
+    )
+    accepted_at = models.DateTimeField(_("aceptado el"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("dirección IP"), null=True, blank=True)
+    user_agent = models.CharField(_("navegador"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("aceptación del aviso de privacidad")
+        verbose_name_plural = _("aceptaciones del aviso de privacidad")
+        ordering = ["-accepted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "version"], name="org_consent_one_per_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.version}"

@@ -1,0 +1,55 @@
+"""The roles of the product, as Django groups, and what each one may do.
+
+This mapping is the single statement of each role's permissions: the data migrations
+apply it, and a test checks that the groups in the database hold exactly these
+permissions. A later feature that adds a permission updates this mapping and adds a
+migration that calls ``sync_roles``.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+SERVIDOR = "Servidor"
+COMUNICACIONES = "Comunicaciones"
+ENLACE = "Enlace de dependencia"
+DESPACHO = "Despacho"
+
+ROLE_LABELS = {
+    SERVIDOR: _("Servidor o colaborador"),
+    COMUNICACIONES: _("Comunicaciones"),
+    ENLACE: _("Enlace de dependencia"),
+    DESPACHO: _("Despacho"),
+}
+
+# group name -> set of "app_label.codename"
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    SERVIDOR: frozenset(),
+    COMUNICACIONES: frozenset(
+        {
+            "org.manage_sessions",
+            "org.view_dashboard",
+            "org.view_outbox",
+        }
+    ),
+    ENLACE: frozenset({"org.follow_up_proposals"}),
+    DESPACHO: frozenset({"org.answer_proposals", "org.view_dashboard"}),
+}
+
+
+def sync_roles(group_model, permission_model, role_permissions=None) -> None:
+    """Make every role group exist and hold exactly its permissions.
+
+    Takes the model classes so a data migration can pass its historical models.
+    Idempotent.
+    """
+    role_permissions = role_permissions or ROLE_PERMISSIONS
+    for name, perms in role_permissions.items():
+        group, _created = group_model.objects.get_or_create(name=name)
+        wanted = []
+        for dotted in sorted(perms):
+            app_label, codename = dotted.split(".", 1)
+            wanted.append(
+                permission_model.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+        group.permissions.set(wanted)

@@ -1,0 +1,81 @@
+"""Reads for people: the personal data the system holds on someone.
+
+Apps above ``org`` (sessions, proposals) register a provider with
+``register_personal_data`` in their ``AppConfig.ready``, so "Mis datos" lists everything
+without ``org`` importing them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import EmploymentType, PrivacyConsent
+from .roles import ROLE_LABELS
+
+
+@dataclass
+class DataSection:
+    """One block of personal data: a title, column headers and rows of plain values."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+
+
+_providers: list[Callable] = []
+
+
+def register_personal_data(provider: Callable) -> None:
+    """Register ``provider(user) -> DataSection`` for "Mis datos"."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo"):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    return str(value)
+
+
+def _profile_section(user) -> DataSection:
+    dependency = user.dependency.name if user.dependency_id else ""
+    liaison = user.liaison_of.name if user.liaison_of_id else ""
+    roles = ", ".join(str(ROLE_LABELS.get(g.name, g.name)) for g in user.groups.all())
+    rows = [
+        [_("Correo institucional"), user.email],
+        [_("Nombre completo"), user.full_name],
+        [_("Dependencia"), dependency],
+        [_("Cargo"), user.position],
+        [_("Tipo de vinculación"), str(EmploymentType(user.employment_type).label)],
+        [_("Roles"), roles],
+        [_("Enlace de la dependencia"), liaison],
+        [_("Cuenta activa"), _("Sí") if user.is_active else _("No")],
+        [_("Fecha de alta"), _fmt(user.date_joined)],
+        [_("Último ingreso"), _fmt(user.last_login)],
+    ]
+    return DataSection("perfil", _("Perfil"), [_("Dato"), _("Valor")], rows)
+
+
+def _consent_section(user) -> DataSection:
+    rows = [
+        [c.version, _fmt(c.accepted_at), c.ip_address or "", c.text_sha256]
+        for c in PrivacyConsent.objects.filter(user=user).order_by("accepted_at")
+    ]
+    return DataSection(
+        "autorizaciones",
+        _("Aceptaciones del aviso de privacidad"),
+        [_("Versión"), _("Fecha"), _("Dirección IP"), _("Huella del texto (SHA-256)")],
+        rows,
+    )
+
+
+def personal_data_for(user) -> list[DataSection]:
+    """Every section of personal data held on ``user``, and only on ``user``."""
+    sections = [_profile_section(user), _consent_section(user)]
+    sections.extend(provider(user) for provider in _providers)
+    return sections

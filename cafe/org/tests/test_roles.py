@@ -1,0 +1,90 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from cafe.org import roles
+from cafe.testing.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_role_group_has_exactly_its_permissions():
+    assert set(Group.objects.values_list("name", flat=True)) >= set(
+        roles.ROLE_PERMISSIONS
+    )
+    for name, expected in roles.ROLE_PERMISSIONS.items():
+        group = Group.objects.get(name=name)
+        actual = {
+            f"{app}.{codename}"
+            for app, codename in group.permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        }
+        assert actual == set(expected), name
+
+
+def test_everyone_is_a_servidor():
+    user = UserFactory()
+    assert list(user.groups.values_list("name", flat=True)) == [roles.SERVIDOR]
+
+
+def test_sync_roles_restores_drifted_permissions():
+    from django.contrib.auth.models import Permission
+
+    group = Group.objects.get(name=roles.DESPACHO)
+    group.permissions.add(Permission.objects.get(codename="manage_sessions"))
+    roles.sync_roles(Group, Permission)
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert codenames == {"answer_proposals", "view_dashboard"}
+
+
+def test_comunicaciones_page_refuses_a_servidor(login, servidor):
+    response = login(servidor).get("/correo/")
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "No tiene permiso para ver esta página" in body
+    assert "Traceback" not in body
+
+
+def test_comunicaciones_page_sends_anonymous_to_login(client):
+    response = client.get("/correo/")
+    assert response.status_code == 302
+    assert response["Location"] == "/ingresar/?next=/correo/"
+
+
+@pytest.mark.parametrize("role", ["Enlace de dependencia", "Despacho"])
+def test_other_roles_cannot_open_the_outbox(login, role):
+    assert login(UserFactory(role=role)).get("/correo/").status_code == 403
+
+
+def test_comunicaciones_opens_the_outbox(login, comunicaciones):
+    assert login(comunicaciones).get("/correo/").status_code == 200
+
+
+def _nav_labels(client):
+    return [item["label"] for item in client.get("/").context["nav_items"]]
+
+
+def test_navigation_shows_each_role_what_it_can_do(
+    login, servidor, comunicaciones, superuser
+):
+    assert _nav_labels(login(servidor)) == ["Inicio", "Mis datos"]
+    assert _nav_labels(login(comunicaciones)) == [
+        "Inicio",
+        "Correo saliente",
+        "Mis datos",
+    ]
+    assert _nav_labels(login(superuser)) == [
+        "Inicio",
+        "Correo saliente",
+        "Mis datos",
+        "Administración",
+    ]
+
+
+def test_liaison_is_tied_to_one_dependency(enlace, dependency, other_dependency):
+    from cafe.org.permissions import is_liaison_of
+
+    assert is_liaison_of(enlace, dependency.pk)
+    assert not is_liaison_of(enlace, other_dependency.pk)
+    plain = UserFactory(dependency=dependency, liaison_of=dependency)
+    assert not is_liaison_of(plain, dependency.pk)

@@ -1,0 +1,47 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, re_path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("ingresar/", views.LoginView.as_view(), name="login"),
+    path("salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "clave/restablecer/", views.PasswordResetView.as_view(), name="password_reset"
+    ),
+    path(
+        "clave/restablecer/enviado/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="registration/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "clave/restablecer/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "clave/restablecer/listo/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("clave/cambiar/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "clave/cambiar/listo/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
+    path("privacidad/", views.privacy_notice, name="privacy_notice"),
+    path("mis-datos/", views.my_data, name="my_data"),
+    re_path(
+        r"^mis-datos/descargar/(?P<fmt>json|csv)/$",
+        views.my_data_export,
+        name="my_data_export",
+    ),
+]

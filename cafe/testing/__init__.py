@@ -1,0 +1,1 @@
+"""Test helpers shared by the apps' test suites (factories, an SMTP sink)."""

@@ -1,0 +1,68 @@
+"""A local SMTP sink (aiosmtpd) that records messages and can be told to fail.
+
+Used by the outbox tests to see real SMTP replies: 250, a temporary 4xx, a permanent
+5xx, or a server that is not there at all.
+"""
+
+import socket
+import threading
+from email import message_from_bytes, policy
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Handler:
+    def __init__(self, sink):
+        self.sink = sink
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        reply = self.sink._next_failure("RCPT")
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        reply = self.sink._next_failure("DATA")
+        if reply:
+            return reply
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self.sink._lock:
+            self.sink.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+class SmtpSink:
+    def __init__(self):
+        self.port = free_port()
+        self.messages = []
+        self._failures: list[tuple[str, str]] = []
+        self._lock = threading.Lock()
+        self._controller = Controller(
+            _Handler(self), hostname="127.0.0.1", port=self.port
+        )
+
+    def start(self):
+        self._controller.start()
+
+    def stop(self):
+        self._controller.stop()
+
+    def fail_next(self, reply: str, *, times: int = 1, stage: str = "DATA") -> None:
+        """Answer the next ``times`` RCPT or DATA commands with ``reply``."""
+        with self._lock:
+            self._failures.extend([(stage, reply)] * times)
+
+    def _next_failure(self, stage: str) -> str | None:
+        with self._lock:
+            for i, (failing_stage, reply) in enumerate(self._failures):
+                if failing_stage == stage:
+                    del self._failures[i]
+                    return reply
+        return None

@@ -1,0 +1,20 @@
+"""URL configuration: the apps wired together at the top."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import brand, health
+
+admin.site.site_header = _("Café con el Secretario · Administración")
+admin.site.site_title = _("Café con el Secretario")
+admin.site.index_title = _("Administración")
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("marca.css", brand.brand_css, name="brand_css"),
+    path("admin/", admin.site.urls),
+    path("correo/", include("cafe.notify.urls")),
+    path("", include("cafe.org.urls")),
+]

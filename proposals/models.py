@@ -1,0 +1,1 @@
+"""Proposal, StatusChange, Support, Bulletin (built in the proposals issue)."""

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Refresh the vendored front-end files in static/vendor from the npm registry.
+# Run by hand when upgrading; the app itself never downloads anything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp package.json "$tmp/"
+(cd "$tmp" && npm install --no-audit --no-fund --ignore-scripts >/dev/null)
+mkdir -p static/vendor/bootstrap
+for f in css/bootstrap.min.css css/bootstrap.min.css.map js/bootstrap.bundle.min.js js/bootstrap.bundle.min.js.map; do
+  cp "$tmp/node_modules/bootstrap/dist/$f" static/vendor/bootstrap/
+done
+echo "static/vendor refreshed"

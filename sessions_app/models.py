@@ -1,0 +1,1 @@
+"""Session, Topic, Registration, Minutes, Feedback (built in the sessions issue)."""
