@@ -28,6 +28,10 @@ def redis_url():
     import redis
 
     url = os.environ.get("CELERY_BROKER_URL", "")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if url and worker.startswith("gw"):
+        # One Redis database per xdist worker, so parallel workers never share a queue.
+        url = f"{url.rsplit('/', 1)[0]}/{int(worker[2:]) + 1}"
     ok = False
     if url:
         try:
