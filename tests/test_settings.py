@@ -1,4 +1,4 @@
-"""Settings come from the environment; production settings pass Django's deploy checks."""
+"""Settings come from the environment; production settings pass the deploy checks."""
 
 import os
 import subprocess
@@ -60,7 +60,8 @@ def test_postgresql_comes_from_database_url():
 def test_deployment_identity_comes_from_the_environment():
     code = (
         "import django; django.setup(); from cafe.branding import brand; "
-        "b = brand(); print(b['entity_name'], '|', b['leader_title'], '|', b['bulletin_name'])"
+        "b = brand(); "
+        "print(b['entity_name'], '|', b['leader_title'], '|', b['bulletin_name'])"
     )
     out = run_python(
         code,
@@ -106,8 +107,9 @@ def test_production_refuses_the_development_secret_key():
 def test_production_cookies_and_hsts():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE,"
-        " s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT)"
+        "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
+        "s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, "
+        "s.SECURE_SSL_REDIRECT)"
     )
     out = run_python(code, **PRODUCTION_ENV)
     assert out == "True True Lax True 31536000 True"

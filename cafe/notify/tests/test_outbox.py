@@ -74,10 +74,13 @@ def test_plain_text_is_not_html_escaped(mailoutbox, django_capture_on_commit_cal
 def test_nothing_is_queued_when_the_caller_rolls_back(
     mailoutbox, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            queue()
-            raise RuntimeError("the registration failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        queue()
+        raise RuntimeError("the registration failed")
     assert callbacks == []
     assert Delivery.objects.count() == 0
     assert mailoutbox == []
