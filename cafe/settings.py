@@ -292,6 +292,21 @@ NOTIFY_CLAIM_SECONDS = env.int("NOTIFY_CLAIM_SECONDS", default=300)
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
 NOTIFY_SWEEP_AFTER_SECONDS = env.int("NOTIFY_SWEEP_AFTER_SECONDS", default=60)
 
+# Sessions: defaults of the monthly planner, rotation warning, survey privacy threshold.
+SESSIONS_ROTATION_MONTHS = env.int("SESSIONS_ROTATION_MONTHS", default=3)
+SESSIONS_DEFAULT_START = env.str("SESSIONS_DEFAULT_START", default="09:00")
+SESSIONS_DEFAULT_DURATION_MINUTES = env.int(
+    "SESSIONS_DEFAULT_DURATION_MINUTES", default=90
+)
+SESSIONS_DEFAULT_CAPACITY = env.int("SESSIONS_DEFAULT_CAPACITY", default=30)
+SESSIONS_DEFAULT_PLACE = env.str(
+    "SESSIONS_DEFAULT_PLACE", default="Sala de juntas del Despacho, Palacio Liévano"
+)
+SESSIONS_REGISTRATION_CLOSES_HOURS = env.int(
+    "SESSIONS_REGISTRATION_CLOSES_HOURS", default=2
+)
+SESSIONS_SURVEY_MIN_ANSWERS = env.int("SESSIONS_SURVEY_MIN_ANSWERS", default=5)
+
 # --- Logging ------------------------------------------------------------------------
 
 LOGGING = {

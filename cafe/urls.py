@@ -16,5 +16,6 @@ urlpatterns = [
     path("marca.css", brand.brand_css, name="brand_css"),
     path("admin/", admin.site.urls),
     path("correo/", include("cafe.notify.urls")),
+    path("sesiones/", include("sessions_app.urls")),
     path("", include("cafe.org.urls")),
 ]

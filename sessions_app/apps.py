@@ -6,3 +6,57 @@ class SessionsConfig(AppConfig):
     name = "sessions_app"
     label = "sessions_app"
     verbose_name = _("Sesiones")
+
+    def ready(self):
+        from cafe.access import authenticated
+        from cafe.org.demo import register_demo_step
+        from cafe.org.navigation import NavItem, register_nav_item
+        from cafe.org.selectors import register_personal_data
+
+        from .demo import seed_sessions
+        from .permissions import can_manage_sessions, can_review_minutes
+        from .personal_data import registrations_section, survey_section
+
+        register_nav_item(
+            NavItem(
+                _("Sesiones"),
+                "sessions:list",
+                authenticated,
+                order=10,
+                description=_(
+                    "Los próximos encuentros: inscríbase y agréguelos a su agenda."
+                ),
+            )
+        )
+        register_nav_item(
+            NavItem(
+                _("Mis sesiones"),
+                "sessions:mine",
+                authenticated,
+                order=12,
+                description=_("Sus inscripciones, próximas y pasadas."),
+            )
+        )
+        register_nav_item(
+            NavItem(
+                _("Gestión de sesiones"),
+                "sessions:manage",
+                can_manage_sessions,
+                order=40,
+                description=_(
+                    "Programar, planear el ciclo, asistencia y conclusiones."
+                ),
+            )
+        )
+        register_nav_item(
+            NavItem(
+                _("Revisión de conclusiones"),
+                "sessions:review_list",
+                can_review_minutes,
+                order=45,
+                description=_("Aprobar o devolver las conclusiones de las sesiones."),
+            )
+        )
+        register_personal_data(registrations_section)
+        register_personal_data(survey_section)
+        register_demo_step(seed_sessions)

@@ -1,1 +1,371 @@
-"""Session, Topic, Registration, Minutes, Feedback (built in the sessions issue)."""
+"""Sessions of the Café, registrations, conclusions (minutes) and the pulse survey."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cafe.org.models import Dependency
+
+
+class Topic(models.Model):
+    """A theme, or an internal or external campaign, to put in front of staff."""
+
+    class Kind(models.TextChoices):
+        THEME = "tema", _("Tema")
+        INTERNAL_CAMPAIGN = "campana_interna", _("Campaña interna")
+        EXTERNAL_CAMPAIGN = "campana_externa", _("Campaña externa")
+
+    name = models.CharField(_("nombre"), max_length=150, unique=True)
+    kind = models.CharField(
+        _("tipo"), max_length=20, choices=Kind.choices, default=Kind.THEME
+    )
+    description = models.TextField(_("descripción"), blank=True)
+    is_active = models.BooleanField(_("activo"), default=True)
+
+    class Meta:
+        verbose_name = _("tema o campaña")
+        verbose_name_plural = _("temas y campañas")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Session(models.Model):
+    """One encounter with the leader: for one dependency, or for the whole entity."""
+
+    class Format(models.TextChoices):
+        IN_PERSON = "presencial", _("Presencial")
+        VIRTUAL = "virtual", _("Virtual")
+        HYBRID = "hibrido", _("Híbrido")
+
+    class Status(models.TextChoices):
+        DRAFT = "borrador", _("Borrador")
+        PUBLISHED = "publicada", _("Publicada")
+        HELD = "realizada", _("Realizada")
+        CANCELLED = "cancelada", _("Cancelada")
+
+    title = models.CharField(_("título"), max_length=200)
+    description = models.TextField(_("descripción"), blank=True)
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("tema o campaña"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    dependency = models.ForeignKey(
+        Dependency,
+        verbose_name=_("dependencia invitada"),
+        help_text=_("Déjela vacía para un encuentro con toda la entidad."),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cafe_sessions",
+    )
+    starts_at = models.DateTimeField(_("inicio"))
+    ends_at = models.DateTimeField(_("fin"))
+    format = models.CharField(
+        _("modalidad"), max_length=12, choices=Format.choices, default=Format.IN_PERSON
+    )
+    place = models.CharField(_("lugar"), max_length=200, blank=True)
+    meeting_url = models.URLField(_("enlace de la reunión virtual"), blank=True)
+    capacity = models.PositiveIntegerField(_("cupos"))
+    registration_opens_at = models.DateTimeField(_("apertura de inscripciones"))
+    registration_closes_at = models.DateTimeField(_("cierre de inscripciones"))
+    status = models.CharField(
+        _("estado"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    host_name = models.CharField(_("anfitrión"), max_length=150)
+    sequence = models.PositiveIntegerField(_("versión del calendario"), default=0)
+    cancel_reason = models.TextField(_("motivo de la cancelación"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("creada por"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("creada"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("actualizada"), auto_now=True)
+    published_at = models.DateTimeField(_("publicada el"), null=True, blank=True)
+    held_at = models.DateTimeField(
+        _("marcada como realizada el"), null=True, blank=True
+    )
+    cancelled_at = models.DateTimeField(_("cancelada el"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sesión")
+        verbose_name_plural = _("sesiones")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1), name="session_capacity_min_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__lte=F("starts_at")),
+                name="session_registration_closes_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_opens_at__lt=F("registration_closes_at")),
+                name="session_registration_window_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "starts_at"], name="session_status_start_idx"
+            ),
+            models.Index(
+                fields=["dependency", "starts_at"], name="session_dep_start_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        """Spanish messages for every scheduling rule (the database enforces them too)."""
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("El fin debe ser posterior al inicio.")
+        if self.has_place and not (self.place or "").strip():
+            errors["place"] = _("Indique el lugar: la sesión es presencial o híbrida.")
+        if self.has_link and not self.meeting_url:
+            errors["meeting_url"] = _(
+                "Indique el enlace de la reunión: la sesión es virtual o híbrida."
+            )
+        if self.capacity is not None and self.capacity < 1:
+            errors["capacity"] = _("Debe haber al menos un cupo.")
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        if closes and self.starts_at and closes > self.starts_at:
+            errors["registration_closes_at"] = _(
+                "Las inscripciones deben cerrar antes del inicio de la sesión."
+            )
+        if opens and closes and opens >= closes:
+            errors["registration_opens_at"] = _(
+                "La apertura de inscripciones debe ser anterior a su cierre."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_entity_wide(self) -> bool:
+        return self.dependency_id is None
+
+    @property
+    def has_place(self) -> bool:
+        return self.format in (self.Format.IN_PERSON, self.Format.HYBRID)
+
+    @property
+    def has_link(self) -> bool:
+        return self.format in (self.Format.VIRTUAL, self.Format.HYBRID)
+
+    def registration_is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.registration_opens_at <= now < self.registration_closes_at
+        )
+
+    def is_in_audience(self, user) -> bool:
+        return self.is_entity_wide or (
+            user.dependency_id is not None and user.dependency_id == self.dependency_id
+        )
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmada", _("Confirmada")
+        WAITLISTED = "en_espera", _("En lista de espera")
+        CANCELLED = "cancelada", _("Cancelada")
+
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("sesión"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persona"),
+        on_delete=models.CASCADE,
+        related_name="cafe_registrations",
+    )
+    status = models.CharField(_("estado"), max_length=12, choices=Status.choices)
+    needs = models.TextField(
+        _("necesidades de accesibilidad o logística"), blank=True, max_length=1000
+    )
+    walk_in = models.BooleanField(_("llegó sin inscripción"), default=False)
+    created_at = models.DateTimeField(_("inscrita el"), default=timezone.now)
+    promoted_at = models.DateTimeField(
+        _("pasó de la lista de espera el"), null=True, blank=True
+    )
+    cancelled_at = models.DateTimeField(_("cancelada el"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(
+        _("asistencia registrada el"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("inscripción")
+        verbose_name_plural = _("inscripciones")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"],
+                condition=~Q(status="cancelada"),
+                name="registration_one_live_per_person",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["session", "status", "created_at"],
+                name="registration_queue_idx",
+            ),
+            models.Index(fields=["user", "status"], name="registration_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.session_id} · {self.status}"
+
+    @property
+    def attended(self) -> bool:
+        return self.checked_in_at is not None
+
+
+class Minutes(models.Model):
+    """The conclusions of a held session: written by Comunicaciones, approved by Despacho."""
+
+    class Status(models.TextChoices):
+        DRAFT = "borrador", _("Borrador")
+        IN_REVIEW = "en_revision", _("En revisión")
+        PUBLISHED = "publicada", _("Publicada")
+
+    session = models.OneToOneField(
+        Session,
+        verbose_name=_("sesión"),
+        on_delete=models.CASCADE,
+        related_name="minutes",
+    )
+    summary = models.TextField(_("resumen"), max_length=20000)
+    agreements = models.TextField(_("acuerdos"), blank=True, max_length=20000)
+    video_url = models.URLField(_("enlace al video"), blank=True)
+    post_url = models.URLField(_("enlace a la publicación"), blank=True)
+    status = models.CharField(
+        _("estado"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    review_comment = models.TextField(_("comentario de la revisión"), blank=True)
+    updated_at = models.DateTimeField(_("actualizada"), auto_now=True)
+    published_at = models.DateTimeField(_("publicada el"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("conclusiones")
+        verbose_name_plural = _("conclusiones")
+        permissions = [
+            (
+                "review_minutes",
+                _("Aprueba o devuelve las conclusiones de las sesiones"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Conclusiones · {self.session}"
+
+
+class MinutesVersion(models.Model):
+    """Every saved state of the conclusions, kept for the record."""
+
+    minutes = models.ForeignKey(
+        Minutes,
+        verbose_name=_("conclusiones"),
+        on_delete=models.CASCADE,
+        related_name="versions",
+    )
+    number = models.PositiveIntegerField(_("versión"))
+    summary = models.TextField(_("resumen"))
+    agreements = models.TextField(_("acuerdos"), blank=True)
+    video_url = models.URLField(_("enlace al video"), blank=True)
+    post_url = models.URLField(_("enlace a la publicación"), blank=True)
+    status = models.CharField(
+        _("estado"), max_length=12, choices=Minutes.Status.choices
+    )
+    event = models.CharField(_("acción"), max_length=40)
+    comment = models.TextField(_("comentario"), blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("guardada por"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    saved_at = models.DateTimeField(_("guardada el"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("versión de las conclusiones")
+        verbose_name_plural = _("versiones de las conclusiones")
+        ordering = ["minutes", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minutes", "number"], name="minutes_version_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"v{self.number} · {self.minutes_id}"
+
+
+SCALE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Feedback(models.Model):
+    """The pulse survey of one attendee. Reported only in aggregate."""
+
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("sesión"),
+        on_delete=models.CASCADE,
+        related_name="feedback",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persona"),
+        on_delete=models.CASCADE,
+        related_name="cafe_feedback",
+    )
+    felt_heard = models.PositiveSmallIntegerField(
+        _("me sentí escuchado/a"), validators=SCALE
+    )
+    useful = models.PositiveSmallIntegerField(
+        _("el espacio fue útil"), validators=SCALE
+    )
+    trust = models.PositiveSmallIntegerField(
+        _("confío más en la dirección"), validators=SCALE
+    )
+    comment = models.TextField(_("comentario"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("respondida el"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("respuesta de la encuesta")
+        verbose_name_plural = _("respuestas de la encuesta")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"], name="feedback_once_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    felt_heard__range=(1, 5), useful__range=(1, 5), trust__range=(1, 5)
+                ),
+                name="feedback_scales_1_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session_id} · {self.user_id}"

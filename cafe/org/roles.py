@@ -6,6 +6,7 @@ permissions. A later feature that adds a permission updates this mapping and add
 migration that calls ``sync_roles``.
 """
 
+from django.contrib.auth.management import create_permissions
 from django.utils.translation import gettext_lazy as _
 
 SERVIDOR = "Servidor"
@@ -31,7 +32,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     ENLACE: frozenset({"org.follow_up_proposals"}),
-    DESPACHO: frozenset({"org.answer_proposals", "org.view_dashboard"}),
+    DESPACHO: frozenset(
+        {"org.answer_proposals", "org.view_dashboard", "sessions_app.review_minutes"}
+    ),
 }
 
 
@@ -53,3 +56,20 @@ def sync_roles(group_model, permission_model, role_permissions=None) -> None:
                 )
             )
         group.permissions.set(wanted)
+
+
+def apply_roles_in_migration(apps, role_permissions) -> None:
+    """For data migrations: create pending permissions, then sync the role groups.
+
+    Django creates permissions after all migrations ran; a role migration needs them
+    now, so it creates them first from the historical models.
+    """
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    sync_roles(
+        apps.get_model("auth", "Group"),
+        apps.get_model("auth", "Permission"),
+        role_permissions,
+    )

@@ -1,9 +1,8 @@
 """Create the role groups with their permissions, and put everyone in Servidor."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from cafe.org.roles import sync_roles
+from cafe.org.roles import apply_roles_in_migration
 
 # The roles as of this migration (cafe/org/roles.py holds the current statement).
 ROLES = {
@@ -17,14 +16,8 @@ ROLES = {
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; make them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    apply_roles_in_migration(apps, ROLES)
     Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    sync_roles(Group, Permission, ROLES)
     User = apps.get_model("org", "User")
     servidor = Group.objects.get(name="Servidor")
     servidor.user_set.add(*User.objects.all())

@@ -34,7 +34,7 @@ def test_sync_roles_restores_drifted_permissions():
     group.permissions.add(Permission.objects.get(codename="manage_sessions"))
     roles.sync_roles(Group, Permission)
     codenames = set(group.permissions.values_list("codename", flat=True))
-    assert codenames == {"answer_proposals", "view_dashboard"}
+    assert codenames == {"answer_proposals", "view_dashboard", "review_minutes"}
 
 
 def test_comunicaciones_page_refuses_a_servidor(login, servidor):

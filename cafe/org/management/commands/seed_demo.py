@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cafe.org import roles
+from cafe.org.demo import run_demo_steps
 from cafe.org.models import Dependency, EmploymentType, User
 
 DEMO_PASSWORD = "cafe-demo-2026"  # noqa: S105 - demo data, printed on purpose
@@ -139,6 +140,7 @@ class Command(BaseCommand):
             admin.is_superuser = admin.is_staff = True
             admin.save(update_fields=["is_superuser", "is_staff"])
         self._staff(list(deps.values()))
+        run_demo_steps(self.stdout)
         self._print_logins()
 
     def _dependencies(self) -> dict[str, Dependency]:

@@ -1,0 +1,274 @@
+"""Forms of the sessions app. They validate; services write."""
+
+import calendar
+from datetime import date
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cafe.org.forms import CrispyFormMixin
+from cafe.org.models import Dependency
+
+from .models import Feedback, Minutes, Session, Topic
+
+
+def bootstrap_classes(form) -> None:
+    """Give hand-laid-out forms the Bootstrap classes crispy would add."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        elif isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs.setdefault("class", "form-control")
+
+
+DATETIME_INPUT = forms.DateTimeInput(
+    attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+)
+
+
+class TopicForm(CrispyFormMixin, forms.ModelForm):
+    submit_label = _("Guardar tema")
+
+    class Meta:
+        model = Topic
+        fields = ["name", "kind", "description", "is_active"]
+
+
+class SessionForm(CrispyFormMixin, forms.ModelForm):
+    submit_label = _("Guardar sesión")
+
+    class Meta:
+        model = Session
+        fields = [
+            "title",
+            "description",
+            "topic",
+            "dependency",
+            "starts_at",
+            "ends_at",
+            "format",
+            "place",
+            "meeting_url",
+            "capacity",
+            "registration_opens_at",
+            "registration_closes_at",
+            "host_name",
+        ]
+        widgets = {
+            "starts_at": DATETIME_INPUT,
+            "ends_at": DATETIME_INPUT,
+            "registration_opens_at": DATETIME_INPUT,
+            "registration_closes_at": DATETIME_INPUT,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "host_name": _(
+                "Si lo deja vacío, se usa el cargo del anfitrión configurado."
+            ),
+            "meeting_url": _("Solo lo ven las personas con inscripción confirmada."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.filter(is_active=True)
+        self.fields["dependency"].queryset = Dependency.objects.filter(is_active=True)
+        self.fields["dependency"].empty_label = _("Toda la entidad")
+        self.fields["host_name"].required = False
+        self.fields["capacity"].min_value = 1
+        for name in (
+            "starts_at",
+            "ends_at",
+            "registration_opens_at",
+            "registration_closes_at",
+        ):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+
+
+class CancelSessionForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Cancelar la sesión y avisar a los inscritos")
+
+    reason = forms.CharField(
+        label=_("Motivo de la cancelación"),
+        help_text=_("Se incluye en el correo que reciben las personas inscritas."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )
+
+
+class RegistrationForm(forms.Form):
+    needs = forms.CharField(
+        label=_("Necesidades de accesibilidad o logística (opcional)"),
+        help_text=_(
+            "Por ejemplo: intérprete de lengua de señas, acceso en silla de ruedas."
+        ),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SessionFilterForm(forms.Form):
+    mes = forms.CharField(
+        label=_("Mes"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month"}),
+    )
+    dependencia = forms.ModelChoiceField(
+        label=_("Dependencia"),
+        queryset=Dependency.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Todas"),
+    )
+    tema = forms.ModelChoiceField(
+        label=_("Tema o campaña"),
+        queryset=Topic.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Todos"),
+    )
+    modalidad = forms.ChoiceField(
+        label=_("Modalidad"),
+        choices=[("", _("Todas")), *Session.Format.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap_classes(self)
+
+    def clean_mes(self):
+        value = self.cleaned_data["mes"]
+        if value:
+            try:
+                year, month = (int(p) for p in value.split("-", 1))
+                date(year, month, 1)
+            except ValueError:
+                raise forms.ValidationError(_("Escriba el mes como AAAA-MM.")) from None
+        return value
+
+
+class MonthForm(forms.Form):
+    month = forms.CharField(
+        label=_("Mes por planear"),
+        widget=forms.DateInput(attrs={"type": "month"}),
+    )
+
+    def clean_month(self):
+        value = self.cleaned_data["month"]
+        try:
+            year, month = (int(p) for p in value.split("-", 1))
+            first = date(year, month, 1)
+        except ValueError:
+            raise forms.ValidationError(_("Escriba el mes como AAAA-MM.")) from None
+        today = timezone.localdate()
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        if last <= today:
+            raise forms.ValidationError(_("Elija el mes actual o uno futuro."))
+        return first
+
+
+class PlannedSessionForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap_classes(self)
+
+    include = forms.BooleanField(label=_("Incluir"), required=False, initial=True)
+    dependency = forms.ModelChoiceField(
+        label=_("Dependencia"),
+        queryset=Dependency.objects.filter(is_active=True),
+        widget=forms.HiddenInput,
+    )
+    day = forms.DateField(
+        label=_("Fecha"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start = forms.TimeField(
+        label=_("Inicio"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end = forms.TimeField(
+        label=_("Fin"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    place = forms.CharField(label=_("Lugar"), max_length=200)
+    capacity = forms.IntegerField(label=_("Cupos"), min_value=1, max_value=5000)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end, day = cleaned.get("start"), cleaned.get("end"), cleaned.get("day")
+        if start and end and end <= start:
+            self.add_error("end", _("El fin debe ser posterior al inicio."))
+        if day and day <= timezone.localdate():
+            self.add_error("day", _("La fecha debe ser posterior a hoy."))
+        if day and day.weekday() >= 5:
+            self.add_error("day", _("Elija un día hábil (lunes a viernes)."))
+        return cleaned
+
+
+PlannedSessionFormSet = forms.formset_factory(PlannedSessionForm, extra=0)
+
+
+class WalkInForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Correo de la persona que llegó sin inscripción"), max_length=254
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap_classes(self)
+
+
+class MinutesForm(CrispyFormMixin, forms.ModelForm):
+    submit_label = _("Guardar borrador")
+
+    class Meta:
+        model = Minutes
+        fields = ["summary", "agreements", "video_url", "post_url"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 8}),
+            "agreements": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "summary": _(
+                "Puede usar Markdown: **negrita**, listas con guiones, enlaces."
+            ),
+            "agreements": _("Un acuerdo por línea, con responsable y fecha si la hay."),
+        }
+
+
+class ReturnMinutesForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Devolver con comentarios")
+
+    comment = forms.CharField(
+        label=_("¿Qué hay que corregir?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+SCALE_CHOICES = [(i, str(i)) for i in range(1, 6)]
+
+
+class FeedbackForm(forms.ModelForm):
+    class Meta:
+        model = Feedback
+        fields = ["felt_heard", "useful", "trust", "comment"]
+        widgets = {
+            "felt_heard": forms.RadioSelect(choices=SCALE_CHOICES),
+            "useful": forms.RadioSelect(choices=SCALE_CHOICES),
+            "trust": forms.RadioSelect(choices=SCALE_CHOICES),
+            "comment": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "felt_heard": _("Me sentí escuchado/a (1 = nada, 5 = totalmente)"),
+            "useful": _("El espacio fue útil (1 = nada, 5 = totalmente)"),
+            "trust": _("Confío más en la dirección (1 = nada, 5 = totalmente)"),
+            "comment": _("Comentario (opcional; se publica sin su nombre)"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Enviar respuesta")))

@@ -1,0 +1,290 @@
+"""Reads of the sessions app: each returns what one page needs, in a fixed number of
+queries whatever the amount of data."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cafe.org.models import Dependency
+
+from .models import Feedback, Minutes, Registration, Session
+
+CONFIRMED = Registration.Status.CONFIRMED
+WAITLISTED = Registration.Status.WAITLISTED
+CANCELLED = Registration.Status.CANCELLED
+
+
+def with_counts(queryset):
+    """Annotate confirmed and waitlisted counts (one GROUP BY, no query per row)."""
+    return queryset.annotate(
+        confirmed_count=Count(
+            "registrations", filter=Q(registrations__status=CONFIRMED)
+        ),
+        waiting_count=Count(
+            "registrations", filter=Q(registrations__status=WAITLISTED)
+        ),
+    )
+
+
+def with_my_registration(queryset, user):
+    mine = Registration.objects.filter(session=OuterRef("pk"), user=user).exclude(
+        status=CANCELLED
+    )
+    return queryset.annotate(
+        my_status=Subquery(mine.values("status")[:1]),
+        my_registration_id=Subquery(mine.values("pk")[:1]),
+    )
+
+
+def waitlist_position_expression():
+    """For a Registration queryset: 1 + people waiting before this one."""
+    earlier = (
+        Registration.objects.filter(session=OuterRef("session"), status=WAITLISTED)
+        .filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
+        )
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(earlier, output_field=IntegerField()), Value(0)) + 1
+
+
+@dataclass(frozen=True)
+class CardState:
+    key: str  # disponible | lista_espera | inscrito | en_espera | cerrada | solo_dependencia
+    label: str
+
+
+def card_state(session: Session, user, now=None) -> CardState:
+    """The one state a person sees on a session card."""
+    now = now or timezone.now()
+    if getattr(session, "my_status", None) == CONFIRMED:
+        return CardState("inscrito", _("Inscrito"))
+    if getattr(session, "my_status", None) == WAITLISTED:
+        return CardState("en_espera", _("En lista de espera"))
+    if not session.is_in_audience(user):
+        return CardState(
+            "solo_dependencia",
+            _("Solo para %(dependency)s") % {"dependency": session.dependency},
+        )
+    if not session.registration_is_open(now):
+        if (
+            session.status == Session.Status.PUBLISHED
+            and now < session.registration_opens_at
+        ):
+            return CardState("cerrada", _("Inscripciones aún no abiertas"))
+        return CardState("cerrada", _("Inscripciones cerradas"))
+    free = session.capacity - session.confirmed_count
+    if free > 0:
+        return CardState(
+            "disponible",
+            _("%(n)s plazas disponibles") % {"n": free}
+            if free != 1
+            else _("1 plaza disponible"),
+        )
+    return CardState("lista_espera", _("Cupo lleno: lista de espera"))
+
+
+def month_bounds(value: str):
+    """'2026-12' -> (aware start, aware end) in Bogotá, or None when invalid."""
+    try:
+        year, month = (int(part) for part in value.split("-", 1))
+        start = datetime(year, month, 1, tzinfo=timezone.get_current_timezone())
+    except (ValueError, TypeError):
+        return None
+    return start, start + relativedelta(months=1)
+
+
+def upcoming_sessions(*, user, month="", dependency_id=None, topic_id=None, format=""):
+    """Published sessions that have not ended: own dependency first, then entity-wide."""
+    now = timezone.now()
+    queryset = Session.objects.filter(status=Session.Status.PUBLISHED, ends_at__gte=now)
+    bounds = month_bounds(month) if month else None
+    if bounds:
+        queryset = queryset.filter(starts_at__gte=bounds[0], starts_at__lt=bounds[1])
+    if dependency_id:
+        queryset = queryset.filter(dependency_id=dependency_id)
+    if topic_id:
+        queryset = queryset.filter(topic_id=topic_id)
+    if format:
+        queryset = queryset.filter(format=format)
+    queryset = with_my_registration(with_counts(queryset), user).annotate(
+        audience_rank=Case(
+            When(dependency_id=user.dependency_id, then=Value(0)),
+            When(dependency__isnull=True, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    )
+    return queryset.select_related("topic", "dependency").order_by(
+        "audience_rank", "starts_at", "pk"
+    )
+
+
+def session_for_detail(*, session_id: int, user, staff: bool = False):
+    """A session a person may see: published, held, or (for Comunicaciones) any."""
+    queryset = Session.objects.select_related("topic", "dependency")
+    if not staff:
+        queryset = queryset.filter(
+            status__in=[
+                Session.Status.PUBLISHED,
+                Session.Status.HELD,
+                Session.Status.CANCELLED,
+            ]
+        )
+    return with_my_registration(with_counts(queryset), user).get(pk=session_id)
+
+
+def my_registration(*, session: Session, user):
+    """The person's live registration with its waitlist position, or None."""
+    return (
+        Registration.objects.filter(session=session, user=user)
+        .exclude(status=CANCELLED)
+        .annotate(position=waitlist_position_expression())
+        .first()
+    )
+
+
+def published_minutes(session: Session):
+    return Minutes.objects.filter(
+        session=session, status=Minutes.Status.PUBLISHED
+    ).first()
+
+
+def my_sessions(*, user):
+    """The person's registrations, upcoming and past, with their sessions."""
+    registrations = (
+        Registration.objects.filter(user=user)
+        .select_related("session", "session__dependency", "session__topic")
+        .annotate(position=waitlist_position_expression())
+        .order_by("session__starts_at", "pk")
+    )
+    now = timezone.now()
+    upcoming, past = [], []
+    for registration in registrations:
+        (upcoming if registration.session.ends_at >= now else past).append(registration)
+    past.reverse()
+    return upcoming, past
+
+
+def attendance_list(*, session: Session):
+    return (
+        Registration.objects.filter(session=session)
+        .exclude(status=CANCELLED)
+        .select_related("user", "user__dependency")
+        .order_by("status", "user__full_name", "pk")
+    )
+
+
+def rotation(*, months: int | None = None):
+    """Each active dependency with its last held and next scheduled session.
+
+    A dependency without a held session in the last ``months`` months is flagged.
+    """
+    months = months or settings.SESSIONS_ROTATION_MONTHS
+    now = timezone.now()
+    limit = now - relativedelta(months=months)
+    dependencies = Dependency.objects.filter(is_active=True).annotate(
+        last_held=Max(
+            "cafe_sessions__starts_at",
+            filter=Q(cafe_sessions__status=Session.Status.HELD),
+        ),
+        next_scheduled=Min(
+            "cafe_sessions__starts_at",
+            filter=Q(
+                cafe_sessions__status__in=[
+                    Session.Status.DRAFT,
+                    Session.Status.PUBLISHED,
+                ],
+                cafe_sessions__starts_at__gte=now,
+            ),
+        ),
+    )
+    rows = []
+    for dependency in dependencies.order_by("name"):
+        dependency.flagged = (
+            dependency.last_held is None or dependency.last_held < limit
+        )
+        rows.append(dependency)
+    return rows
+
+
+def archive(*, dependency_id=None):
+    """Held sessions whose conclusions are published, newest first."""
+    queryset = Session.objects.filter(
+        status=Session.Status.HELD, minutes__status=Minutes.Status.PUBLISHED
+    ).select_related("dependency", "topic", "minutes")
+    if dependency_id:
+        queryset = queryset.filter(dependency_id=dependency_id)
+    return queryset.order_by("-starts_at", "-pk")
+
+
+def managed_sessions(*, status="", month=""):
+    """Every session for Comunicaciones, with counts."""
+    queryset = Session.objects.select_related("dependency", "topic")
+    if status:
+        queryset = queryset.filter(status=status)
+    bounds = month_bounds(month) if month else None
+    if bounds:
+        queryset = queryset.filter(starts_at__gte=bounds[0], starts_at__lt=bounds[1])
+    return with_counts(queryset).order_by("-starts_at", "-pk")
+
+
+@dataclass(frozen=True)
+class SurveySummary:
+    answers: int
+    shown: bool
+    felt_heard: float | None = None
+    useful: float | None = None
+    trust: float | None = None
+    comments: tuple[str, ...] = ()
+
+
+def survey_summary(*, session: Session) -> SurveySummary:
+    """Averages (and comments, without names) only from the minimum of answers up."""
+    feedback = Feedback.objects.filter(session=session)
+    stats = feedback.aggregate(
+        answers=Count("pk"),
+        felt_heard=Avg("felt_heard"),
+        useful=Avg("useful"),
+        trust=Avg("trust"),
+    )
+    if stats["answers"] < settings.SESSIONS_SURVEY_MIN_ANSWERS:
+        return SurveySummary(answers=stats["answers"], shown=False)
+    comments = tuple(
+        c
+        for c in feedback.exclude(comment="")
+        .order_by("?")
+        .values_list("comment", flat=True)
+    )
+    return SurveySummary(shown=True, comments=comments, **stats)
+
+
+def can_answer_survey(*, session: Session, user) -> bool:
+    return (
+        session.status == Session.Status.HELD
+        and Registration.objects.filter(
+            session=session, user=user, checked_in_at__isnull=False
+        ).exists()
+        and not Feedback.objects.filter(session=session, user=user).exists()
+    )

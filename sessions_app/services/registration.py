@@ -1,0 +1,163 @@
+"""Registration with a waitlist. Capacity is never exceeded, also under concurrency.
+
+Every registration and cancellation of a session runs in one short transaction that
+first locks the session row (``SELECT ... FOR NO KEY UPDATE``), so seat counting and
+promotion are serialised per session. A partial unique constraint (one live
+registration per person and session) makes double clicks harmless.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import emails
+from ..models import Registration, Session
+
+# The registration race test switches these to prove it can see a race (control run).
+LOCK_SESSION_ROW = True
+after_seat_count = None
+
+
+def _lock_session(session_id: int) -> Session:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '5s'")
+    queryset = Session.objects.all()
+    if LOCK_SESSION_ROW:
+        queryset = queryset.select_for_update(no_key=True)
+    try:
+        return queryset.get(pk=session_id)
+    except Session.DoesNotExist:
+        raise ValidationError(_("La sesión no existe.")) from None
+
+
+def _check_can_register(session: Session, user, now) -> None:
+    if session.status != Session.Status.PUBLISHED:
+        raise ValidationError(_("Esta sesión no está abierta a inscripciones."))
+    if not session.is_in_audience(user):
+        raise ValidationError(
+            _("Esta sesión es solo para el personal de %(dependency)s.")
+            % {"dependency": session.dependency}
+        )
+    if now < session.registration_opens_at:
+        raise ValidationError(_("Las inscripciones aún no están abiertas."))
+    if now >= session.registration_closes_at:
+        raise ValidationError(_("Las inscripciones para esta sesión ya cerraron."))
+
+
+def register_attendee(*, session_id: int, user, needs: str = "", now=None):
+    """Register ``user``: confirmed while seats remain, waitlisted after.
+
+    Returns ``(registration, created)``. Registering twice returns the live
+    registration and creates nothing.
+    """
+    now = now or timezone.now()
+    needs = (needs or "").strip()
+    if len(needs) > 1000:
+        raise ValidationError(_("Las necesidades no pueden pasar de 1000 caracteres."))
+    try:
+        with transaction.atomic():
+            session = _lock_session(session_id)
+            _check_can_register(session, user, now)
+            live = Registration.objects.filter(session=session, user=user).exclude(
+                status=Registration.Status.CANCELLED
+            )
+            existing = live.first()
+            if existing is not None:
+                return existing, False
+            confirmed = Registration.objects.filter(
+                session=session, status=Registration.Status.CONFIRMED
+            ).count()
+            if after_seat_count is not None:
+                after_seat_count()
+            status = (
+                Registration.Status.CONFIRMED
+                if confirmed < session.capacity
+                else Registration.Status.WAITLISTED
+            )
+            with transaction.atomic():
+                registration = Registration.objects.create(
+                    session=session,
+                    user=user,
+                    status=status,
+                    needs=needs,
+                    created_at=now,
+                )
+            emails.registration_received(registration)
+            return registration, True
+    except IntegrityError:
+        # The same person registered at the same instant (only possible without the
+        # row lock): the other request won, return its registration.
+        existing = (
+            Registration.objects.filter(session_id=session_id, user=user)
+            .exclude(status=Registration.Status.CANCELLED)
+            .first()
+        )
+        if existing is None:
+            raise
+        return existing, False
+    except OperationalError as exc:
+        if "lock timeout" in str(exc).lower() or "could not obtain lock" in str(exc):
+            raise ValidationError(
+                _("Hay muchas inscripciones en este momento. Intente de nuevo.")
+            ) from exc
+        raise
+
+
+def cancel_registration(*, registration_id: int, user, now=None) -> Registration:
+    """Cancel one's own registration; a freed seat goes to the first person waiting.
+
+    The promotion happens in the same transaction and e-mails the promoted person.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        try:
+            session_id = Registration.objects.values_list("session_id", flat=True).get(
+                pk=registration_id, user=user
+            )
+        except Registration.DoesNotExist:
+            raise ValidationError(_("La inscripción no existe.")) from None
+        session = _lock_session(session_id)
+        registration = Registration.objects.select_for_update().get(pk=registration_id)
+        if registration.status == Registration.Status.CANCELLED:
+            return registration
+        if session.status != Session.Status.PUBLISHED or now >= session.starts_at:
+            raise ValidationError(
+                _(
+                    "Ya no es posible cancelar: la sesión empezó, terminó o fue cancelada."
+                )
+            )
+        was_confirmed = registration.status == Registration.Status.CONFIRMED
+        registration.status = Registration.Status.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at"])
+        if was_confirmed:
+            promote_waiting(session, now=now)
+    return registration
+
+
+def promote_waiting(session: Session, *, now=None) -> list[Registration]:
+    """Fill free seats from the waitlist, first come first served.
+
+    Must run inside a transaction that holds the session lock.
+    """
+    now = now or timezone.now()
+    confirmed = Registration.objects.filter(
+        session=session, status=Registration.Status.CONFIRMED
+    ).count()
+    free = session.capacity - confirmed
+    if free <= 0:
+        return []
+    waiting = list(
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("user", "session")
+        .filter(session=session, status=Registration.Status.WAITLISTED)
+        .order_by("created_at", "pk")[:free]
+    )
+    for registration in waiting:
+        registration.status = Registration.Status.CONFIRMED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        emails.registration_promoted(registration)
+    return waiting

@@ -1,0 +1,1 @@
+"""Views of the sessions app: for staff (public), Comunicaciones (manage), Despacho."""

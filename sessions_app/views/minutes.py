@@ -1,0 +1,113 @@
+"""Conclusions: Comunicaciones writes and submits; Despacho approves or returns."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cafe.access import role_required
+
+from .. import services
+from ..forms import MinutesForm, ReturnMinutesForm
+from ..models import Minutes, Session
+from ..permissions import (
+    can_manage_sessions,
+    can_review_minutes,
+    can_see_minutes_history,
+)
+from .common import report
+
+
+@role_required(can_manage_sessions)
+@require_http_methods(["GET", "POST"])
+def minutes_edit(request, pk):
+    session = get_object_or_404(Session, pk=pk)
+    minutes = Minutes.objects.filter(session=session).first()
+    form = MinutesForm(request.POST or None, instance=minutes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_minutes(
+                session_id=pk, actor=request.user, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            report(request, error)
+        else:
+            messages.success(
+                request, _("El borrador de las conclusiones quedó guardado.")
+            )
+            return redirect("sessions:minutes_edit", pk=pk)
+    return render(
+        request,
+        "sessions/minutes/edit.html",
+        {"session": session, "minutes": minutes, "form": form},
+    )
+
+
+@role_required(can_manage_sessions)
+@require_POST
+def minutes_submit(request, pk):
+    try:
+        services.submit_minutes(session_id=pk, actor=request.user)
+    except ValidationError as error:
+        report(request, error)
+    else:
+        messages.success(
+            request, _("Las conclusiones se enviaron a revisión del Despacho.")
+        )
+    return redirect("sessions:minutes_edit", pk=pk)
+
+
+@role_required(can_review_minutes)
+@require_GET
+def review_list(request):
+    pending = (
+        Minutes.objects.filter(status=Minutes.Status.IN_REVIEW)
+        .select_related("session", "session__dependency")
+        .order_by("updated_at")
+    )
+    return render(request, "sessions/minutes/review_list.html", {"pending": pending})
+
+
+@role_required(can_review_minutes)
+@require_http_methods(["GET", "POST"])
+def review(request, pk):
+    minutes = get_object_or_404(
+        Minutes.objects.select_related("session"), session_id=pk
+    )
+    form = ReturnMinutesForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("accion") == "aprobar":
+                services.approve_minutes(session_id=pk, actor=request.user)
+                messages.success(request, _("Conclusiones aprobadas y publicadas."))
+                return redirect("sessions:review_list")
+            if form.is_valid():
+                services.return_minutes(
+                    session_id=pk,
+                    actor=request.user,
+                    comment=form.cleaned_data["comment"],
+                )
+                messages.success(request, _("Conclusiones devueltas a Comunicaciones."))
+                return redirect("sessions:review_list")
+        except ValidationError as error:
+            report(request, error)
+    return render(
+        request,
+        "sessions/minutes/review.html",
+        {"minutes": minutes, "session": minutes.session, "form": form},
+    )
+
+
+@role_required(can_see_minutes_history)
+@require_GET
+def minutes_versions(request, pk):
+    minutes = get_object_or_404(
+        Minutes.objects.select_related("session"), session_id=pk
+    )
+    versions = minutes.versions.select_related("saved_by").order_by("-number")
+    return render(
+        request,
+        "sessions/minutes/versions.html",
+        {"minutes": minutes, "session": minutes.session, "versions": versions},
+    )

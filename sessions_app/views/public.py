@@ -1,0 +1,202 @@
+"""Pages every staff member uses: browse, register, Mis sesiones, archive, survey."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cafe.access import authenticated, role_required
+from cafe.notify.ics import build_ics
+
+from .. import selectors, services
+from ..emails import calendar_event
+from ..forms import FeedbackForm, RegistrationForm, SessionFilterForm
+from ..models import Registration, Session
+from ..permissions import can_manage_sessions
+from .common import report
+
+
+@role_required(authenticated)
+@require_GET
+def session_list(request):
+    form = SessionFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    sessions = selectors.upcoming_sessions(
+        user=request.user,
+        month=filters.get("mes") or "",
+        dependency_id=getattr(filters.get("dependencia"), "pk", None),
+        topic_id=getattr(filters.get("tema"), "pk", None),
+        format=filters.get("modalidad") or "",
+    )
+    page = Paginator(sessions, 20).get_page(request.GET.get("pagina"))
+    now = timezone.now()
+    cards = [(s, selectors.card_state(s, request.user, now)) for s in page.object_list]
+    return render(
+        request, "sessions/list.html", {"form": form, "page": page, "cards": cards}
+    )
+
+
+def _visible_session(request, pk):
+    try:
+        return selectors.session_for_detail(
+            session_id=pk, user=request.user, staff=can_manage_sessions(request.user)
+        )
+    except Session.DoesNotExist:
+        raise Http404 from None
+
+
+def _panel_context(request, session):
+    registration = selectors.my_registration(session=session, user=request.user)
+    return {
+        "session": session,
+        "registration": registration,
+        "state": selectors.card_state(session, request.user),
+        "can_register": session.registration_is_open()
+        and session.is_in_audience(request.user),
+        "can_cancel": registration is not None
+        and session.status == Session.Status.PUBLISHED
+        and timezone.now() < session.starts_at,
+        "show_link": registration is not None
+        and registration.status == Registration.Status.CONFIRMED
+        and session.has_link,
+        "registration_form": RegistrationForm(),
+    }
+
+
+@role_required(authenticated)
+@require_GET
+def session_detail(request, pk):
+    session = _visible_session(request, pk)
+    context = _panel_context(request, session)
+    context["minutes"] = selectors.published_minutes(session)
+    if session.status == Session.Status.HELD:
+        context["survey"] = selectors.survey_summary(session=session)
+        context["can_answer_survey"] = selectors.can_answer_survey(
+            session=session, user=request.user
+        )
+    return render(request, "sessions/detail.html", context)
+
+
+def _after_action(request, pk):
+    """htmx gets the refreshed panel; a plain form post goes back to the page."""
+    if request.htmx:
+        session = _visible_session(request, pk)
+        return render(
+            request,
+            "sessions/_registration_panel.html",
+            _panel_context(request, session),
+        )
+    return redirect("sessions:detail", pk=pk)
+
+
+@role_required(authenticated)
+@require_POST
+def register(request, pk):
+    session = _visible_session(request, pk)
+    form = RegistrationForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("needs", []):
+            messages.error(request, error)
+        return _after_action(request, pk)
+    try:
+        registration, created = services.register_attendee(
+            session_id=session.pk, user=request.user, needs=form.cleaned_data["needs"]
+        )
+    except ValidationError as error:
+        report(request, error)
+        return _after_action(request, pk)
+    if not created:
+        messages.info(request, _("Usted ya tenía una inscripción en esta sesión."))
+    elif registration.status == Registration.Status.CONFIRMED:
+        messages.success(
+            request, _("¡Listo! Quedó inscrito. Le enviamos la invitación por correo.")
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "El cupo está lleno: quedó en la lista de espera. Le avisaremos por correo "
+                "si se libera un lugar."
+            ),
+        )
+    return _after_action(request, pk)
+
+
+@role_required(authenticated)
+@require_POST
+def cancel_registration(request, pk):
+    registration = (
+        Registration.objects.filter(session_id=pk, user=request.user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    try:
+        services.cancel_registration(registration_id=registration.pk, user=request.user)
+    except ValidationError as error:
+        report(request, error)
+    else:
+        messages.success(request, _("Su inscripción quedó cancelada."))
+    return _after_action(request, pk)
+
+
+@role_required(authenticated)
+@require_GET
+def session_ics(request, pk):
+    session = _visible_session(request, pk)
+    if session.status not in (Session.Status.PUBLISHED, Session.Status.HELD):
+        raise Http404
+    confirmed = session.my_status == Registration.Status.CONFIRMED
+    event = calendar_event(
+        session, attendee=request.user if confirmed else None, with_link=confirmed
+    )
+    response = HttpResponse(
+        build_ics(event), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="cafe-sesion-{session.pk}.ics"'
+    )
+    return response
+
+
+@role_required(authenticated)
+@require_GET
+def my_sessions(request):
+    upcoming, past = selectors.my_sessions(user=request.user)
+    return render(request, "sessions/mine.html", {"upcoming": upcoming, "past": past})
+
+
+@role_required(authenticated)
+@require_GET
+def archive(request):
+    page = Paginator(selectors.archive(), 20).get_page(request.GET.get("pagina"))
+    return render(request, "sessions/archive.html", {"page": page})
+
+
+@role_required(authenticated)
+@require_http_methods(["GET", "POST"])
+def survey(request, pk):
+    session = _visible_session(request, pk)
+    if not selectors.can_answer_survey(session=session, user=request.user):
+        messages.info(
+            request,
+            _("La encuesta es para quienes asistieron, y se responde una sola vez."),
+        )
+        return redirect("sessions:detail", pk=pk)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_feedback(
+                session_id=pk, user=request.user, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            report(request, error)
+        else:
+            messages.success(request, _("Gracias: su respuesta quedó registrada."))
+        return redirect("sessions:detail", pk=pk)
+    return render(request, "sessions/survey.html", {"session": session, "form": form})
