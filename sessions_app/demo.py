@@ -1,4 +1,4 @@
-"""Demo sessions: a past cycle with conclusions and survey answers, next month's cycle."""
+"""Demo sessions: past ones with conclusions and survey answers, next month's cycle."""
 
 from datetime import datetime, time, timedelta
 
@@ -116,5 +116,5 @@ def seed_sessions(stdout) -> None:
     services.publish_session(session_id=thematic.pk, actor=comunicaciones)
     stdout.write(
         f"Sesiones de demostración: {Session.objects.count()}, "
-        f"conclusiones publicadas: {Minutes.objects.filter(status='publicada').count()}."
+        f"conclusiones publicadas: {Minutes.objects.filter(status='publicada').count()}"
     )

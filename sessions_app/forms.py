@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cafe.org.forms import CrispyFormMixin
+from cafe.org.forms import CrispyFormMixin, https_urls
 from cafe.org.models import Dependency
 
 from .models import Feedback, Minutes, Session, Topic
@@ -45,6 +45,7 @@ class SessionForm(CrispyFormMixin, forms.ModelForm):
 
     class Meta:
         model = Session
+        formfield_callback = https_urls
         fields = [
             "title",
             "description",
@@ -225,6 +226,7 @@ class MinutesForm(CrispyFormMixin, forms.ModelForm):
 
     class Meta:
         model = Minutes
+        formfield_callback = https_urls
         fields = ["summary", "agreements", "video_url", "post_url"]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 8}),

@@ -133,7 +133,7 @@ class Session(models.Model):
         return self.title
 
     def clean(self):
-        """Spanish messages for every scheduling rule (the database enforces them too)."""
+        """Spanish messages for each scheduling rule (the database checks them too)."""
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("El fin debe ser posterior al inicio.")
@@ -242,7 +242,7 @@ class Registration(models.Model):
 
 
 class Minutes(models.Model):
-    """The conclusions of a held session: written by Comunicaciones, approved by Despacho."""
+    """Conclusions of a held session: Comunicaciones writes them, Despacho approves."""
 
     class Status(models.TextChoices):
         DRAFT = "borrador", _("Borrador")

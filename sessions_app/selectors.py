@@ -71,7 +71,8 @@ def waitlist_position_expression():
 
 @dataclass(frozen=True)
 class CardState:
-    key: str  # disponible | lista_espera | inscrito | en_espera | cerrada | solo_dependencia
+    # disponible | lista_espera | inscrito | en_espera | cerrada | solo_dependencia
+    key: str
     label: str
 
 
@@ -116,7 +117,7 @@ def month_bounds(value: str):
 
 
 def upcoming_sessions(*, user, month="", dependency_id=None, topic_id=None, format=""):
-    """Published sessions that have not ended: own dependency first, then entity-wide."""
+    """Published sessions not yet ended: own dependency first, then entity-wide."""
     now = timezone.now()
     queryset = Session.objects.filter(status=Session.Status.PUBLISHED, ends_at__gte=now)
     bounds = month_bounds(month) if month else None

@@ -11,11 +11,19 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cafe.branding import absolute_url
 from cafe.notify.services import send_templated
+
+
+def https_urls(model_field, **kwargs):
+    """ModelForm ``formfield_callback``: links typed without a scheme mean https."""
+    if isinstance(model_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return model_field.formfield(**kwargs)
 
 
 class CrispyFormMixin:

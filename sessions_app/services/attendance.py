@@ -1,4 +1,4 @@
-"""Attendance: check-in per person, walk-ins from the audience, marking a session held."""
+"""Attendance: check-in per person, walk-ins from the audience, marking as held."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""Conclusions: Comunicaciones writes, Despacho approves or returns; every version kept."""
+"""Conclusions: Comunicaciones writes, Despacho approves or returns; versions kept."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -45,7 +45,8 @@ def save_minutes(*, session_id: int, actor, data: dict) -> Minutes:
         if session.status != Session.Status.HELD:
             raise ValidationError(
                 _(
-                    "Las conclusiones se escriben cuando la sesión está marcada como realizada."
+                    "Las conclusiones se escriben cuando la sesión está marcada "
+                    "como realizada."
                 )
             )
         minutes = Minutes.objects.select_for_update().filter(session=session).first()
@@ -54,7 +55,8 @@ def save_minutes(*, session_id: int, actor, data: dict) -> Minutes:
         elif minutes.status != Minutes.Status.DRAFT:
             raise ValidationError(
                 _(
-                    "Las conclusiones están en revisión o publicadas: ya no se pueden editar."
+                    "Las conclusiones están en revisión o publicadas: ya no se pueden "
+                    "editar."
                 )
             )
         for field in FIELDS:

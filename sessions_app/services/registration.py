@@ -125,7 +125,8 @@ def cancel_registration(*, registration_id: int, user, now=None) -> Registration
         if session.status != Session.Status.PUBLISHED or now >= session.starts_at:
             raise ValidationError(
                 _(
-                    "Ya no es posible cancelar: la sesión empezó, terminó o fue cancelada."
+                    "Ya no es posible cancelar: la sesión empezó, terminó o fue "
+                    "cancelada."
                 )
             )
         was_confirmed = registration.status == Registration.Status.CONFIRMED

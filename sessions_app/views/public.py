@@ -119,8 +119,8 @@ def register(request, pk):
         messages.warning(
             request,
             _(
-                "El cupo está lleno: quedó en la lista de espera. Le avisaremos por correo "
-                "si se libera un lugar."
+                "El cupo está lleno: quedó en la lista de espera. Le avisaremos por "
+                "correo si se libera un lugar."
             ),
         )
     return _after_action(request, pk)
