@@ -65,16 +65,25 @@ def _nav_labels(client):
 
 
 def test_navigation_shows_each_role_what_it_can_do(
-    login, servidor, comunicaciones, superuser
+    login, servidor, comunicaciones, despacho, superuser
 ):
-    assert _nav_labels(login(servidor)) == ["Inicio", "Mis datos"]
+    everyone = ["Inicio", "Sesiones", "Mis sesiones"]
+    assert _nav_labels(login(servidor)) == [*everyone, "Mis datos"]
     assert _nav_labels(login(comunicaciones)) == [
-        "Inicio",
+        *everyone,
+        "Gestión de sesiones",
         "Correo saliente",
         "Mis datos",
     ]
+    assert _nav_labels(login(despacho)) == [
+        *everyone,
+        "Revisión de conclusiones",
+        "Mis datos",
+    ]
     assert _nav_labels(login(superuser)) == [
-        "Inicio",
+        *everyone,
+        "Gestión de sesiones",
+        "Revisión de conclusiones",
         "Correo saliente",
         "Mis datos",
         "Administración",
