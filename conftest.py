@@ -111,12 +111,14 @@ def superuser(db):
 
 
 @pytest.fixture
-def login(client):
-    """Log a person in (privacy notice already accepted) and return the client."""
+def login(db):
+    """Log a person in (privacy notice accepted); returns their own new client."""
+    from django.test import Client
 
     def _login(user, accept_privacy=True):
         if accept_privacy:
             factories.accept_privacy(user)
+        client = Client()
         client.force_login(user)
         return client
 
