@@ -1,0 +1,75 @@
+from django.contrib import admin
+
+from .models import Feedback, Minutes, MinutesVersion, Registration, Session, Topic
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name",)
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    extra = 0
+    autocomplete_fields = ("user",)
+    fields = ("user", "status", "walk_in", "created_at", "checked_in_at", "needs")
+    readonly_fields = ("created_at",)
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ("title", "starts_at", "dependency", "format", "status", "capacity")
+    list_filter = ("status", "format", "dependency")
+    search_fields = ("title", "place")
+    date_hierarchy = "starts_at"
+    list_select_related = ("dependency",)
+    autocomplete_fields = ("dependency", "topic")
+    readonly_fields = ("created_by", "created_at", "updated_at", "sequence")
+    inlines = [RegistrationInline]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ("session", "user", "status", "created_at", "checked_in_at")
+    list_filter = ("status", "walk_in")
+    search_fields = ("user__email", "user__full_name", "session__title")
+    list_select_related = ("session", "user")
+    autocomplete_fields = ("session", "user")
+
+
+class MinutesVersionInline(admin.TabularInline):
+    model = MinutesVersion
+    extra = 0
+    can_delete = False
+    fields = ("number", "event", "status", "saved_by", "saved_at", "comment")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Minutes)
+class MinutesAdmin(admin.ModelAdmin):
+    list_display = ("session", "status", "published_at")
+    list_filter = ("status",)
+    search_fields = ("session__title", "summary")
+    list_select_related = ("session",)
+    inlines = [MinutesVersionInline]
+
+    def has_change_permission(self, request, obj=None):
+        # Conclusions change only through the versioned flow (write, review, publish).
+        return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    """Only aggregate figures are published; the admin is for IT support."""
+
+    list_display = ("session", "felt_heard", "useful", "trust", "created_at")
+    list_select_related = ("session",)
+    list_filter = ("session__status",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
