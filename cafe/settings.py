@@ -307,6 +307,15 @@ SESSIONS_REGISTRATION_CLOSES_HOURS = env.int(
 )
 SESSIONS_SURVEY_MIN_ANSWERS = env.int("SESSIONS_SURVEY_MIN_ANSWERS", default=5)
 
+# Proposals: anonymity threshold and the default commitment term (business days on
+# the Colombian calendar).
+PROPOSALS_MIN_ANONYMOUS_AUDIENCE = env.int(
+    "PROPOSALS_MIN_ANONYMOUS_AUDIENCE", default=5
+)
+PROPOSALS_COMMITMENT_BUSINESS_DAYS = env.int(
+    "PROPOSALS_COMMITMENT_BUSINESS_DAYS", default=30
+)
+
 # --- Logging ------------------------------------------------------------------------
 
 LOGGING = {

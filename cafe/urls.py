@@ -17,5 +17,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("correo/", include("cafe.notify.urls")),
     path("sesiones/", include("sessions_app.urls")),
+    path("propuestas/", include("proposals.urls")),
     path("", include("cafe.org.urls")),
 ]

@@ -1,1 +1,239 @@
-"""Proposal, StatusChange, Support, Bulletin (built in the proposals issue)."""
+"""Proposals, questions and concerns, their follow-up timeline and supports."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cafe.org.models import Dependency
+from sessions_app.models import Session, Topic
+
+
+class Proposal(models.Model):
+    class Kind(models.TextChoices):
+        PROPOSAL = "propuesta", _("Propuesta")
+        CONCERN = "inquietud", _("Inquietud")
+        QUESTION = "pregunta", _("Pregunta")
+
+    class Status(models.TextChoices):
+        RECEIVED = "recibida", _("Recibida")
+        IN_ANALYSIS = "en_analisis", _("En análisis")
+        ACCEPTED = "aceptada", _("Aceptada")
+        IN_PROGRESS = "en_implementacion", _("En implementación")
+        IMPLEMENTED = "implementada", _("Implementada")
+        NOT_VIABLE = "no_viable", _("No viable")
+
+    class Origin(models.TextChoices):
+        ONLINE = "en_linea", _("Enviada en la plataforma")
+        ROOM = "en_sesion", _("Planteada en la sesión")
+
+    kind = models.CharField(_("tipo"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("título"), max_length=150)
+    text = models.TextField(_("texto"), max_length=4000)
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("tema"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("sesión"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    # Empty when anonymous (nothing links the author to the proposal) or when
+    # Comunicaciones captured it in the room without a name.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("autor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    is_anonymous = models.BooleanField(_("anónima"), default=False)
+    origin = models.CharField(
+        _("origen"), max_length=10, choices=Origin.choices, default=Origin.ONLINE
+    )
+    # Anonymous proposals keep the day only (midnight in Bogotá).
+    created_at = models.DateTimeField(_("recibida el"))
+    tracking_code_hash = models.CharField(
+        _("huella del código de seguimiento"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+    )
+    responsible_dependency = models.ForeignKey(
+        Dependency,
+        verbose_name=_("dependencia responsable"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    status = models.CharField(
+        _("estado"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    answer = models.TextField(_("respuesta"), blank=True, max_length=4000)
+    commitment = models.TextField(_("compromiso"), blank=True, max_length=2000)
+    due_date = models.DateField(_("fecha de cumplimiento"), null=True, blank=True)
+    outcome = models.TextField(_("resultado"), blank=True, max_length=4000)
+    impact = models.TextField(
+        _("impacto: qué cambió y para quién"), blank=True, max_length=4000
+    )
+    closing_reason = models.TextField(
+        _("motivo de no viabilidad"), blank=True, max_length=4000
+    )
+    first_answered_at = models.DateTimeField(
+        _("primera respuesta"), null=True, blank=True
+    )
+    accepted_at = models.DateTimeField(_("aceptada el"), null=True, blank=True)
+    implemented_at = models.DateTimeField(_("implementada el"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("cerrada el"), null=True, blank=True)
+    is_hidden = models.BooleanField(_("oculta"), default=False)
+    hidden_reason = models.TextField(_("motivo de la moderación"), blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicada de"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
+
+    class Meta:
+        verbose_name = _("propuesta")
+        verbose_name_plural = _("propuestas")
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("moderate_proposals", _("Captura propuestas de la sala y las modera")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_anonymous=False) | Q(author__isnull=True),
+                name="proposal_anonymous_has_no_author",
+            ),
+            models.CheckConstraint(
+                condition=~Q(duplicate_of=models.F("pk"))
+                | Q(duplicate_of__isnull=True),
+                name="proposal_not_duplicate_of_itself",
+            ),
+        ]
+        # The Spanish full-text index exists on PostgreSQL only (migration 0002).
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="proposal_status_due_idx"),
+            models.Index(
+                fields=["is_hidden", "created_at"], name="proposal_visible_idx"
+            ),
+            models.Index(
+                fields=["responsible_dependency", "status"],
+                name="proposal_dep_status_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    OPEN_STATUSES = (
+        Status.RECEIVED,
+        Status.IN_ANALYSIS,
+        Status.ACCEPTED,
+        Status.IN_PROGRESS,
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        """An accepted commitment whose due date has passed."""
+        return (
+            self.status in (self.Status.ACCEPTED, self.Status.IN_PROGRESS)
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+        )
+
+
+class StatusChange(models.Model):
+    """One entry of the follow-up timeline: a status change, answer or progress note."""
+
+    class Event(models.TextChoices):
+        CREATED = "creada", _("Recibida")
+        STATUS = "estado", _("Cambio de estado")
+        ASSIGNED = "asignada", _("Asignada a una dependencia")
+        ANSWERED = "respuesta", _("Respuesta")
+        PROGRESS = "avance", _("Nota de avance")
+        MODERATED = "moderacion", _("Moderación")
+
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("propuesta"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+    event = models.CharField(_("evento"), max_length=12, choices=Event.choices)
+    from_status = models.CharField(
+        _("estado anterior"), max_length=20, choices=Proposal.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("estado nuevo"), max_length=20, choices=Proposal.Status.choices
+    )
+    note = models.TextField(_("nota"), max_length=4000)
+    # Empty for the creation entry of an anonymous proposal.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("quién"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("cuándo"))
+    is_public = models.BooleanField(_("visible para el personal"), default=True)
+
+    class Meta:
+        verbose_name = _("seguimiento")
+        verbose_name_plural = _("seguimiento")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["proposal", "created_at"], name="change_timeline_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.proposal_id}: {self.from_status} → {self.to_status}"
+
+
+class Support(models.Model):
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("propuesta"),
+        on_delete=models.CASCADE,
+        related_name="supports",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persona"),
+        on_delete=models.CASCADE,
+        related_name="proposal_supports",
+    )
+    created_at = models.DateTimeField(_("apoyada el"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("apoyo")
+        verbose_name_plural = _("apoyos")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "user"], name="support_once_per_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.proposal_id}"

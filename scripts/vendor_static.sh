@@ -11,4 +11,8 @@ mkdir -p static/vendor/bootstrap
 for f in css/bootstrap.min.css css/bootstrap.min.css.map js/bootstrap.bundle.min.js js/bootstrap.bundle.min.js.map; do
   cp "$tmp/node_modules/bootstrap/dist/$f" static/vendor/bootstrap/
 done
+mkdir -p static/vendor/chartjs
+for f in chart.umd.min.js chart.umd.min.js.map; do
+  cp "$tmp/node_modules/chart.js/dist/$f" static/vendor/chartjs/
+done
 echo "static/vendor refreshed"

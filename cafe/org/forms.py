@@ -26,6 +26,18 @@ def https_urls(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
+def bootstrap_classes(form) -> None:
+    """Give hand-laid-out forms the Bootstrap classes crispy would add."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        elif isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs.setdefault("class", "form-control")
+
+
 class CrispyFormMixin:
     """Give a stock Django form a crispy helper with one submit button."""
 

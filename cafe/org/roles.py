@@ -29,6 +29,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "org.manage_sessions",
             "org.view_dashboard",
             "org.view_outbox",
+            "proposals.moderate_proposals",
         }
     ),
     ENLACE: frozenset({"org.follow_up_proposals"}),

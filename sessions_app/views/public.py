@@ -14,6 +14,7 @@ from cafe.notify.ics import build_ics
 
 from .. import selectors, services
 from ..emails import calendar_event
+from ..extensions import session_sections
 from ..forms import FeedbackForm, RegistrationForm, SessionFilterForm
 from ..models import Registration, Session
 from ..permissions import can_manage_sessions
@@ -73,6 +74,7 @@ def session_detail(request, pk):
     session = _visible_session(request, pk)
     context = _panel_context(request, session)
     context["minutes"] = selectors.published_minutes(session)
+    context["extra_sections"] = session_sections(request, session)
     if session.status == Session.Status.HELD:
         context["survey"] = selectors.survey_summary(session=session)
         context["can_answer_survey"] = selectors.can_answer_survey(

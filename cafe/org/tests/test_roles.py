@@ -67,21 +67,26 @@ def _nav_labels(client):
 def test_navigation_shows_each_role_what_it_can_do(
     login, servidor, comunicaciones, despacho, superuser
 ):
-    everyone = ["Inicio", "Sesiones", "Mis sesiones"]
+    everyone = ["Inicio", "Sesiones", "Mis sesiones", "Propuestas"]
     assert _nav_labels(login(servidor)) == [*everyone, "Mis datos"]
     assert _nav_labels(login(comunicaciones)) == [
         *everyone,
+        "Tablero",
         "Gestión de sesiones",
         "Correo saliente",
         "Mis datos",
     ]
     assert _nav_labels(login(despacho)) == [
         *everyone,
+        "Por responder",
+        "Tablero",
         "Revisión de conclusiones",
         "Mis datos",
     ]
     assert _nav_labels(login(superuser)) == [
         *everyone,
+        "Por responder",
+        "Tablero",
         "Gestión de sesiones",
         "Revisión de conclusiones",
         "Correo saliente",

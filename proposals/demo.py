@@ -1,0 +1,147 @@
+"""Demo proposals in every status, with supports and follow-up."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from cafe.org.models import Dependency
+from sessions_app.models import Session
+
+from . import services
+from .models import Proposal, Support
+
+IDEAS = [
+    (
+        "propuesta",
+        "Viáticos sin papel",
+        "Tramitar los viáticos en línea, con firma digital, "
+        "para no imprimir formatos ni esperar tres firmas físicas.",
+    ),
+    (
+        "inquietud",
+        "Calor en el piso 4",
+        "En las tardes el piso 4 supera los 28 grados y no "
+        "hay ventilación: afecta la concentración y la salud.",
+    ),
+    (
+        "pregunta",
+        "¿Habrá teletrabajo los viernes?",
+        "Queremos saber si se mantendrá el "
+        "esquema de teletrabajo los viernes durante el próximo año.",
+    ),
+    (
+        "propuesta",
+        "Pausas activas guiadas",
+        "Programar pausas activas de diez minutos a "
+        "media mañana, guiadas por Talento Humano.",
+    ),
+    (
+        "propuesta",
+        "Turnos de atención escalonados",
+        "Escalonar los turnos de almuerzo en "
+        "los puntos de atención para no cerrar ventanillas.",
+    ),
+    (
+        "inquietud",
+        "Sillas en mal estado",
+        "Varias sillas de la sala de servicio están "
+        "rotas y generan dolor de espalda al final del día.",
+    ),
+]
+
+
+def seed_proposals(stdout) -> None:
+    if Proposal.objects.exists():
+        return
+    User = get_user_model()
+    despacho = User.objects.filter(groups__name="Despacho").first()
+    enlace = User.objects.filter(groups__name="Enlace de dependencia").first()
+    staff = list(User.objects.filter(groups__name="Servidor", is_superuser=False)[:30])
+    sessions = list(
+        Session.objects.filter(status=Session.Status.HELD).order_by("starts_at")
+    )
+    talent = enlace.liaison_of if enlace else Dependency.objects.first()
+    created = []
+    for index, (kind, title, text) in enumerate(IDEAS):
+        author = staff[index % len(staff)]
+        session = sessions[index % len(sessions)] if sessions else None
+        if session and not session.is_in_audience(author):
+            session = None
+        proposal, _code = services.submit_proposal(
+            user=author,
+            kind=kind,
+            title=title,
+            text=text,
+            session=session,
+            anonymous=index == 1,
+            now=timezone.now() - timedelta(days=60 - index * 7),
+        )
+        for supporter in staff[index + 1 : index + 6]:
+            Support.objects.get_or_create(proposal=proposal, user=supporter)
+        created.append(proposal)
+    first, second, third, fourth, fifth, _sixth = created
+    services.change_status(
+        proposal_id=first.pk,
+        actor=despacho,
+        new_status="en_analisis",
+        note="La Subsecretaría Corporativa revisa la viabilidad.",
+    )
+    services.accept_proposal(
+        proposal_id=first.pk,
+        actor=despacho,
+        dependency=talent,
+        commitment="Formulario de viáticos en línea con firma digital.",
+        due_date=timezone.localdate() + timedelta(days=40),
+        note="Aceptada: se incluye en el plan de transformación digital.",
+    )
+    services.change_status(
+        proposal_id=first.pk,
+        actor=enlace,
+        new_status="en_implementacion",
+        note="Se contrató el desarrollo del formulario.",
+    )
+    services.answer_proposal(
+        proposal_id=third.pk,
+        actor=despacho,
+        answer="Sí: el esquema se mantiene durante 2027.",
+    )
+    for proposal in (fourth, fifth):
+        services.change_status(
+            proposal_id=proposal.pk,
+            actor=despacho,
+            new_status="en_analisis",
+            note="En revisión con el área.",
+        )
+        services.accept_proposal(
+            proposal_id=proposal.pk,
+            actor=despacho,
+            dependency=talent,
+            commitment="Implementar la propuesta en el trimestre.",
+            due_date=timezone.localdate() + timedelta(days=20),
+            note="Aceptada.",
+        )
+    services.change_status(
+        proposal_id=fourth.pk,
+        actor=enlace,
+        new_status="en_implementacion",
+        note="Piloto con dos dependencias.",
+    )
+    services.change_status(
+        proposal_id=fourth.pk,
+        actor=enlace,
+        new_status="implementada",
+        note="Las pausas activas ya son parte de la jornada.",
+        outcome="Pausas de 10 minutos a las 10:00 en todas las sedes.",
+        impact="520 personas participan cada semana; menos quejas de dolor muscular.",
+    )
+    Proposal.objects.filter(pk=fifth.pk).update(
+        due_date=timezone.localdate() - timedelta(days=3)
+    )
+    services.change_status(
+        proposal_id=second.pk,
+        actor=despacho,
+        new_status="no_viable",
+        note="El edificio es arrendado; se instalarán ventiladores.",
+    )
+    stdout.write(f"Propuestas de demostración: {Proposal.objects.count()}.")

@@ -1,0 +1,36 @@
+"""E-mails of the proposals app, through the outbox."""
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from cafe.branding import absolute_url
+from cafe.notify.services import send_templated
+
+
+def proposal_changed(proposal, change) -> None:
+    """Tell the identified author and every supporter about a change of the proposal.
+
+    Anonymous authors get nothing (there is nobody to write to: that is the point).
+    """
+    people = get_user_model().objects.filter(
+        proposal_supports__proposal=proposal, is_active=True
+    )
+    recipients = {user.pk: user for user in people}
+    if proposal.author_id and proposal.author.is_active:
+        recipients[proposal.author_id] = proposal.author
+    url = absolute_url(reverse("proposals:detail", args=[proposal.pk]))
+    for user in recipients.values():
+        send_templated(
+            key=f"proposal:{proposal.pk}:change:{change.pk}:{user.pk}",
+            template="proposals/proposal_changed",
+            context={
+                "user": user,
+                "proposal": proposal,
+                "change": change,
+                "is_author": user.pk == proposal.author_id,
+                "detail_url": url,
+            },
+            to=user.email,
+            recipient=user,
+            kind="proposal_changed",
+        )

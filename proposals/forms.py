@@ -1,0 +1,297 @@
+"""Forms of the proposals app. They validate input; services apply the rules."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cafe.org.forms import CrispyFormMixin, bootstrap_classes
+from cafe.org.models import Dependency
+from sessions_app.models import Session, Topic
+
+from .models import Proposal
+from .services import TRANSITIONS
+
+SIGN_NAMED = "nombre"
+SIGN_ANONYMOUS = "anonima"
+
+
+def sessions_open_to(user):
+    """Sessions one may send a proposal to: theirs, upcoming or of the last 60 days."""
+    since = timezone.now() - timedelta(days=60)
+    queryset = Session.objects.filter(
+        status__in=[Session.Status.PUBLISHED, Session.Status.HELD], ends_at__gte=since
+    ).select_related("dependency")
+    if user.dependency_id:
+        return queryset.filter(dependency__isnull=True) | queryset.filter(
+            dependency_id=user.dependency_id
+        )
+    return queryset.filter(dependency__isnull=True)
+
+
+class ProposalForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Enviar")
+
+    kind = forms.ChoiceField(
+        label=_("¿Qué quiere enviar?"),
+        choices=Proposal.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Proposal.Kind.PROPOSAL,
+    )
+    title = forms.CharField(label=_("Título"), max_length=150)
+    text = forms.CharField(
+        label=_("Cuéntenos"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Máximo 4000 caracteres. Sea concreto: qué pasa y qué propone."),
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Tema (opcional)"),
+        queryset=Topic.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Sin tema"),
+    )
+    session = forms.ModelChoiceField(
+        label=_("Sesión (opcional)"),
+        queryset=Session.objects.none(),
+        required=False,
+        empty_label=_("No es para una sesión en particular"),
+    )
+    signature = forms.ChoiceField(
+        label=_("¿Cómo quiere firmarla?"),
+        choices=[
+            (
+                SIGN_NAMED,
+                _(
+                    "Con mi nombre: aparece como autor o autora y recibo por correo "
+                    "cada avance."
+                ),
+            ),
+            (
+                SIGN_ANONYMOUS,
+                _(
+                    "Anónima: no se guarda ningún dato que me identifique (ni "
+                    "nombre, ni hora exacta). Recibo un código privado, que se muestra "
+                    "una sola vez, para consultar su avance."
+                ),
+            ),
+        ],
+        widget=forms.RadioSelect,
+        initial=SIGN_NAMED,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions_open_to(user).order_by("-starts_at")
+
+
+class CaptureForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Registrar lo planteado")
+
+    kind = forms.ChoiceField(
+        label=_("Tipo"), choices=Proposal.Kind.choices, widget=forms.RadioSelect
+    )
+    title = forms.CharField(label=_("Título"), max_length=150)
+    text = forms.CharField(
+        label=_("Lo que se planteó"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    author_email = forms.EmailField(
+        label=_("Correo de quien lo planteó (opcional)"),
+        required=False,
+        help_text=_("Déjelo vacío si la persona no quiere figurar."),
+    )
+
+
+class StatusForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Cambiar el estado")
+
+    new_status = forms.ChoiceField(label=_("Nuevo estado"))
+    note = forms.CharField(
+        label=_("Nota (obligatoria)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Para «No viable», explique el motivo: lo leerán quienes la apoyan."
+        ),
+    )
+    outcome = forms.CharField(
+        label=_("Resultado (para «Implementada»)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    impact = forms.CharField(
+        label=_("Impacto: qué cambió y para quién (para «Implementada»)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, proposal: Proposal, allowed: set[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_status"].choices = [
+            (value, label)
+            for value, label in Proposal.Status.choices
+            if value in TRANSITIONS[proposal.status] and value in allowed
+        ]
+        if Proposal.Status.IMPLEMENTED not in dict(self.fields["new_status"].choices):
+            del self.fields["outcome"]
+            del self.fields["impact"]
+
+
+class AcceptForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Aceptar con este compromiso")
+
+    dependency = forms.ModelChoiceField(
+        label=_("Dependencia responsable"),
+        queryset=Dependency.objects.filter(is_active=True),
+    )
+    commitment = forms.CharField(
+        label=_("Compromiso"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_date = forms.DateField(
+        label=_("Fecha de cumplimiento"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Por defecto, el plazo configurado en días hábiles (sin festivos)."
+        ),
+    )
+    note = forms.CharField(
+        label=_("Nota (obligatoria)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AssignForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Asignar")
+
+    dependency = forms.ModelChoiceField(
+        label=_("Dependencia responsable"),
+        queryset=Dependency.objects.filter(is_active=True),
+    )
+
+
+class AnswerForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Publicar la respuesta")
+
+    answer = forms.CharField(
+        label=_("Respuesta"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ProgressForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Agregar la nota de avance")
+
+    note = forms.CharField(
+        label=_("Avance"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class HideForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Ocultar")
+
+    reason = forms.CharField(label=_("Motivo (queda registrado)"), max_length=1000)
+
+
+class DuplicateForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Marcar como duplicada")
+
+    original = forms.IntegerField(
+        label=_("Número de la propuesta original"),
+        min_value=1,
+        help_text=_("Los apoyos de esta propuesta pasan a la original."),
+    )
+
+
+class TrackingForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Consultar")
+
+    code = forms.CharField(
+        label=_("Código de seguimiento"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_(
+            "El código que recibió al enviar la propuesta anónima, "
+            "p. ej. ABCD-EFGH-JKLM."
+        ),
+    )
+
+
+class ProposalFilterForm(forms.Form):
+    q = forms.CharField(label=_("Buscar"), required=False, max_length=200)
+    estado = forms.ChoiceField(
+        label=_("Estado"),
+        required=False,
+        choices=[("", _("Todos")), *Proposal.Status.choices],
+    )
+    tipo = forms.ChoiceField(
+        label=_("Tipo"),
+        required=False,
+        choices=[("", _("Todos")), *Proposal.Kind.choices],
+    )
+    tema = forms.ModelChoiceField(
+        label=_("Tema"),
+        required=False,
+        queryset=Topic.objects.all(),
+        empty_label=_("Todos"),
+    )
+    sesion = forms.ModelChoiceField(
+        label=_("Sesión"),
+        required=False,
+        queryset=Session.objects.filter(
+            status__in=[Session.Status.PUBLISHED, Session.Status.HELD]
+        ).order_by("-starts_at"),
+        empty_label=_("Todas"),
+    )
+    dependencia = forms.ModelChoiceField(
+        label=_("Dependencia responsable"),
+        required=False,
+        queryset=Dependency.objects.filter(is_active=True),
+        empty_label=_("Todas"),
+    )
+    orden = forms.ChoiceField(
+        label=_("Ordenar por"),
+        required=False,
+        choices=[
+            ("recientes", _("Más recientes")),
+            ("apoyos", _("Más apoyadas")),
+            ("vencimiento", _("Fecha de cumplimiento")),
+        ],
+    )
+    vencidas = forms.BooleanField(label=_("Solo compromisos vencidos"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap_classes(self)
+
+
+class DashboardFilterForm(forms.Form):
+    desde = forms.DateField(
+        label=_("Desde"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    hasta = forms.DateField(
+        label=_("Hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    dependencia = forms.ModelChoiceField(
+        label=_("Dependencia"),
+        required=False,
+        queryset=Dependency.objects.filter(is_active=True),
+        empty_label=_("Toda la entidad"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap_classes(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("desde"), cleaned.get("hasta")
+        if start and end and start > end:
+            raise forms.ValidationError(
+                _("La fecha inicial debe ser anterior a la final.")
+            )
+        return cleaned

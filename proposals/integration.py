@@ -1,0 +1,66 @@
+"""What proposals adds to other apps' pages: the session page and "Mis datos"."""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cafe.org.selectors import DataSection
+
+from . import selectors
+from .models import Proposal, Support
+from .permissions import can_moderate
+
+
+def proposals_of_session(request, session) -> str:
+    """The proposals that came from a session, for its page."""
+    proposals = list(
+        selectors.session_proposals(session=session, user=request.user)[:10]
+    )
+    return render_to_string(
+        "proposals/_session_section.html",
+        {
+            "session": session,
+            "proposals": proposals,
+            "can_capture": can_moderate(request.user),
+            "can_send": session.is_in_audience(request.user)
+            and session.status in ("publicada", "realizada"),
+        },
+        request=request,
+    )
+
+
+def proposals_section(user) -> DataSection:
+    """Only proposals signed with the person's name: anonymous ones are not linked."""
+    rows = [
+        [
+            str(p.pk),
+            p.get_kind_display(),
+            p.title,
+            p.get_status_display(),
+            timezone.localtime(p.created_at).strftime("%d/%m/%Y %H:%M"),
+        ]
+        for p in Proposal.objects.filter(author=user).order_by("created_at")
+    ]
+    return DataSection(
+        "propuestas",
+        _("Propuestas firmadas con su nombre"),
+        [_("Número"), _("Tipo"), _("Título"), _("Estado"), _("Enviada el")],
+        rows,
+    )
+
+
+def supports_section(user) -> DataSection:
+    rows = [
+        [
+            str(s.proposal_id),
+            s.proposal.title,
+            timezone.localtime(s.created_at).strftime("%d/%m/%Y"),
+        ]
+        for s in Support.objects.filter(user=user).select_related("proposal")
+    ]
+    return DataSection(
+        "apoyos",
+        _("Propuestas que apoya"),
+        [_("Número"), _("Título"), _("Fecha")],
+        rows,
+    )

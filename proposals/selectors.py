@@ -1,0 +1,121 @@
+"""Reads of the proposals app: one fixed set of queries per page."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from cafe.org.permissions import can_answer_proposals, is_liaison
+
+from .models import Proposal, StatusChange, Support
+from .permissions import can_moderate
+from .search import search
+
+S = Proposal.Status
+SORTS = {
+    "recientes": ("-created_at", "-pk"),
+    "apoyos": ("-support_count", "-created_at", "-pk"),
+    "vencimiento": ("due_date", "-created_at", "-pk"),
+}
+
+
+def can_see_hidden(user) -> bool:
+    return can_moderate(user) or can_answer_proposals(user)
+
+
+def base_queryset(user):
+    """Proposals a person may see, with what every list row shows."""
+    queryset = Proposal.objects.select_related(
+        "topic", "session", "responsible_dependency", "author"
+    )
+    if not can_see_hidden(user):
+        queryset = queryset.filter(is_hidden=False)
+    return queryset.annotate(
+        support_count=Count("supports", distinct=True),
+        i_support=Exists(Support.objects.filter(proposal=OuterRef("pk"), user=user)),
+    )
+
+
+def proposal_list(*, user, filters: dict):
+    """The list page: filters, text search and sorting."""
+    queryset = base_queryset(user)
+    if filters.get("estado"):
+        queryset = queryset.filter(status=filters["estado"])
+    if filters.get("tipo"):
+        queryset = queryset.filter(kind=filters["tipo"])
+    if filters.get("tema"):
+        queryset = queryset.filter(topic=filters["tema"])
+    if filters.get("sesion"):
+        queryset = queryset.filter(session=filters["sesion"])
+    if filters.get("dependencia"):
+        queryset = queryset.filter(responsible_dependency=filters["dependencia"])
+    if filters.get("vencidas"):
+        queryset = overdue(queryset)
+    if filters.get("mias"):
+        queryset = queryset.filter(author=user)
+    if filters.get("q"):
+        return search(queryset, filters["q"])
+    order = SORTS.get(filters.get("orden") or "recientes", SORTS["recientes"])
+    if order[0] == "due_date":
+        queryset = queryset.filter(due_date__isnull=False)
+    return queryset.order_by(*order)
+
+
+def overdue(queryset=None, today=None):
+    today = today or timezone.localdate()
+    queryset = Proposal.objects.all() if queryset is None else queryset
+    return queryset.filter(status__in=[S.ACCEPTED, S.IN_PROGRESS], due_date__lt=today)
+
+
+def proposal_for_page(*, proposal_id: int, user) -> Proposal:
+    """One proposal with its timeline; hidden ones only for moderators and Despacho."""
+    timeline = StatusChange.objects.select_related("actor").order_by("created_at", "pk")
+    if not can_see_hidden(user):
+        timeline = timeline.filter(is_public=True)
+    return (
+        base_queryset(user)
+        .select_related("duplicate_of")
+        .prefetch_related(Prefetch("changes", queryset=timeline, to_attr="timeline"))
+        .get(pk=proposal_id)
+    )
+
+
+def liaison_queue(*, user):
+    """Open proposals assigned to the liaison's dependency, soonest due first."""
+    if not is_liaison(user):
+        return Proposal.objects.none()
+    return (
+        base_queryset(user)
+        .filter(
+            responsible_dependency_id=user.liaison_of_id,
+            status__in=Proposal.OPEN_STATUSES,
+        )
+        .order_by("due_date", "created_at", "pk")
+    )
+
+
+def despacho_inbox(*, user):
+    """Proposals waiting for Despacho: received or in analysis, oldest first."""
+    return (
+        base_queryset(user)
+        .filter(status__in=[S.RECEIVED, S.IN_ANALYSIS], is_hidden=False)
+        .order_by("created_at", "pk")
+    )
+
+
+def session_proposals(*, session, user):
+    """The proposals that came from one session (shown on the session page)."""
+    return (
+        base_queryset(user)
+        .filter(session=session, is_hidden=False)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def counts_by_status(queryset) -> dict[str, int]:
+    counts = dict(
+        queryset.order_by().values_list("status").annotate(n=Count("pk", distinct=True))
+    )
+    return {status: counts.get(status, 0) for status in S.values}
+
+
+def open_filter() -> Q:
+    return Q(status__in=Proposal.OPEN_STATUSES)

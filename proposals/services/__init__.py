@@ -1,0 +1,38 @@
+"""Writes of the proposals app: one transaction each, Spanish ValidationError on bad
+input, nothing half-written."""
+
+from .capture import (
+    capture_in_room,
+    find_by_tracking_code,
+    submit_proposal,
+    support_proposal,
+    withdraw_support,
+)
+from .follow_up import (
+    TRANSITIONS,
+    accept_proposal,
+    add_progress_note,
+    answer_proposal,
+    assign_dependency,
+    change_status,
+    default_due_date,
+)
+from .moderation import hide_proposal, mark_duplicate, unhide_proposal
+
+__all__ = [
+    "TRANSITIONS",
+    "accept_proposal",
+    "add_progress_note",
+    "answer_proposal",
+    "assign_dependency",
+    "capture_in_room",
+    "change_status",
+    "default_due_date",
+    "find_by_tracking_code",
+    "hide_proposal",
+    "mark_duplicate",
+    "submit_proposal",
+    "support_proposal",
+    "unhide_proposal",
+    "withdraw_support",
+]

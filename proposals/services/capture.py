@@ -1,0 +1,184 @@
+"""Sending proposals (named or anonymous), capturing them in the room, supports.
+
+Anonymous means un-linkable: no author in the proposal or its timeline, no e-mail, no
+log line with the person, the time kept to the day, and a tracking code shown once and
+stored only as a hash.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime, time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sessions_app.models import Session
+
+from ..models import Proposal, StatusChange, Support
+from ..moderation_rules import clean_text
+
+# Letters and digits that cannot be confused when read aloud or copied by hand.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_tracking_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def hash_tracking_code(code: str) -> str:
+    normalised = "".join(c for c in (code or "").upper() if c.isalnum())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def audience_size(session: Session) -> int:
+    people = get_user_model().objects.filter(is_active=True)
+    if session.dependency_id:
+        people = people.filter(dependency_id=session.dependency_id)
+    return people.count()
+
+
+def _check_session(session: Session | None, user, anonymous: bool) -> None:
+    if session is None:
+        return
+    if session.status not in (Session.Status.PUBLISHED, Session.Status.HELD):
+        raise ValidationError(_("Esa sesión no recibe propuestas."))
+    if not session.is_in_audience(user):
+        raise ValidationError(
+            _("Solo el personal invitado a esa sesión puede enviarle propuestas.")
+        )
+    if anonymous and audience_size(session) < settings.PROPOSALS_MIN_ANONYMOUS_AUDIENCE:
+        raise ValidationError(
+            _(
+                "No es posible enviar una propuesta anónima a esta sesión: su público "
+                "es de menos de %(n)s personas y podrían identificarle. Envíela con su "
+                "nombre o sin asociarla a la sesión."
+            )
+            % {"n": settings.PROPOSALS_MIN_ANONYMOUS_AUDIENCE}
+        )
+
+
+def submit_proposal(
+    *,
+    user,
+    kind: str,
+    title: str,
+    text: str,
+    topic=None,
+    session: Session | None = None,
+    anonymous: bool = False,
+    now=None,
+):
+    """Send a proposal. Returns ``(proposal, tracking_code)``; the code only when
+    anonymous, and it is never stored in clear."""
+    now = now or timezone.now()
+    title = clean_text(title, field=_("El título"))
+    text = clean_text(text, field=_("El texto"), min_letters=10)
+    if kind not in Proposal.Kind.values:
+        raise ValidationError(
+            _("Elija si es una propuesta, una inquietud o una pregunta.")
+        )
+    _check_session(session, user, anonymous)
+    code = None
+    with transaction.atomic():
+        proposal = Proposal(
+            kind=kind,
+            title=title,
+            text=text,
+            topic=topic,
+            session=session,
+            origin=Proposal.Origin.ONLINE,
+        )
+        if anonymous:
+            code = new_tracking_code()
+            day = timezone.localdate(now)
+            proposal.is_anonymous = True
+            proposal.created_at = datetime.combine(
+                day, time.min, tzinfo=timezone.get_current_timezone()
+            )
+            proposal.tracking_code_hash = hash_tracking_code(code)
+        else:
+            proposal.author = user
+            proposal.created_at = now
+        proposal.full_clean()
+        proposal.save()
+        StatusChange.objects.create(
+            proposal=proposal,
+            event=StatusChange.Event.CREATED,
+            to_status=Proposal.Status.RECEIVED,
+            note=_("Recibida."),
+            actor=None if anonymous else user,
+            created_at=proposal.created_at,
+        )
+    return proposal, code
+
+
+def capture_in_room(
+    *,
+    actor,
+    session: Session,
+    kind: str,
+    title: str,
+    text: str,
+    author=None,
+    topic=None,
+):
+    """Comunicaciones records a proposal raised during a session (author optional)."""
+    title = clean_text(title, field=_("El título"))
+    text = clean_text(text, field=_("El texto"), min_letters=10)
+    if session.status not in (Session.Status.PUBLISHED, Session.Status.HELD):
+        raise ValidationError(
+            _("Solo se capturan propuestas de sesiones realizadas o en curso.")
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        proposal = Proposal(
+            kind=kind,
+            title=title,
+            text=text,
+            topic=topic or session.topic,
+            session=session,
+            author=author,
+            origin=Proposal.Origin.ROOM,
+            created_at=now,
+        )
+        proposal.full_clean()
+        proposal.save()
+        StatusChange.objects.create(
+            proposal=proposal,
+            event=StatusChange.Event.CREATED,
+            to_status=Proposal.Status.RECEIVED,
+            note=_("Planteada en la sesión y registrada por Comunicaciones."),
+            actor=actor,
+            created_at=now,
+        )
+    return proposal
+
+
+def find_by_tracking_code(code: str) -> Proposal | None:
+    if not code or len(code) > 40:
+        return None
+    return Proposal.objects.filter(tracking_code_hash=hash_tracking_code(code)).first()
+
+
+def support_proposal(*, proposal: Proposal, user) -> bool:
+    """Support once. Returns False if the person already supported it."""
+    if proposal.is_hidden:
+        raise ValidationError(_("Esta propuesta no está disponible."))
+    if proposal.author_id == user.pk:
+        raise ValidationError(_("No puede apoyar su propia propuesta."))
+    try:
+        with transaction.atomic():
+            Support.objects.create(proposal=proposal, user=user)
+    except IntegrityError:
+        return False
+    return True
+
+
+def withdraw_support(*, proposal: Proposal, user) -> bool:
+    deleted, _count = Support.objects.filter(proposal=proposal, user=user).delete()
+    return bool(deleted)
