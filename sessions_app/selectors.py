@@ -55,12 +55,11 @@ def with_my_registration(queryset, user):
 
 
 def waitlist_position_expression():
-    """For a Registration queryset: 1 + people waiting before this one."""
+    """For a Registration queryset: 1 + people waiting before this one (queue order
+    is insertion order, as in promotion)."""
     earlier = (
-        Registration.objects.filter(session=OuterRef("session"), status=WAITLISTED)
-        .filter(
-            Q(created_at__lt=OuterRef("created_at"))
-            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
+        Registration.objects.filter(
+            session=OuterRef("session"), status=WAITLISTED, pk__lt=OuterRef("pk")
         )
         .values("session")
         .annotate(n=Count("pk"))

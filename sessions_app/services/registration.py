@@ -52,6 +52,7 @@ def register_attendee(*, session_id: int, user, needs: str = "", now=None):
     Returns ``(registration, created)``. Registering twice returns the live
     registration and creates nothing.
     """
+    explicit_now = now
     now = now or timezone.now()
     needs = (needs or "").strip()
     if len(needs) > 1000:
@@ -82,7 +83,8 @@ def register_attendee(*, session_id: int, user, needs: str = "", now=None):
                     user=user,
                     status=status,
                     needs=needs,
-                    created_at=now,
+                    # Stamped under the lock, so it follows the order of the queue.
+                    created_at=timezone.now() if explicit_now is None else now,
                 )
             emails.registration_received(registration)
             return registration, True
@@ -141,6 +143,9 @@ def cancel_registration(*, registration_id: int, user, now=None) -> Registration
 def promote_waiting(session: Session, *, now=None) -> list[Registration]:
     """Fill free seats from the waitlist, first come first served.
 
+    "First" is insertion order (the primary key): rows are inserted while the session
+    lock is held, so it is the order in which people got their turn at the lock.
+
     Must run inside a transaction that holds the session lock.
     """
     now = now or timezone.now()
@@ -154,7 +159,7 @@ def promote_waiting(session: Session, *, now=None) -> list[Registration]:
         Registration.objects.select_for_update(of=("self",))
         .select_related("user", "session")
         .filter(session=session, status=Registration.Status.WAITLISTED)
-        .order_by("created_at", "pk")[:free]
+        .order_by("pk")[:free]
     )
     for registration in waiting:
         registration.status = Registration.Status.CONFIRMED
