@@ -54,9 +54,12 @@ def clean_text(value: str, *, field: str, min_letters: int = 3) -> str:
     letters = sum(1 for c in value if c.isalpha())
     if letters < min_letters:
         raise ValidationError(
-            _("%(field)s está vacío o no tiene suficiente texto.") % {"field": field}
+            _("%(field)s: falta el texto o es demasiado corto.") % {"field": field}
         )
     words = set(re.findall(r"[a-zñ]+", _normalise(value)))
+    # Plurals too: "hijueputas" is "hijueputa", "maricones" is "maricon".
+    words |= {w[:-1] for w in words if w.endswith("s")}
+    words |= {w[:-2] for w in words if w.endswith("es")}
     if words & ABUSIVE_WORDS:
         raise ValidationError(
             _(

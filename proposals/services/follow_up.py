@@ -98,10 +98,12 @@ def change_status(
     """Move a proposal along the flow. "Implementada" needs outcome and impact;
     "no viable" takes the note as its reason."""
     now = now or timezone.now()
-    note = _note(note)
     with transaction.atomic():
         proposal = _locked(proposal_id)
         old = proposal.status
+        if new_status in S.values:
+            _check_may_change(proposal, actor, old, new_status)
+        note = _note(note)
         if new_status not in TRANSITIONS.get(old, ()):
             raise ValidationError(
                 _("No se puede pasar de «%(old)s» a «%(new)s».")
@@ -112,7 +114,6 @@ def change_status(
                     else new_status,
                 }
             )
-        _check_may_change(proposal, actor, old, new_status)
         if new_status == S.ACCEPTED:
             raise ValidationError(
                 _(
@@ -238,7 +239,6 @@ def answer_proposal(*, proposal_id: int, actor, answer: str) -> Proposal:
 
 def add_progress_note(*, proposal_id: int, actor, note: str) -> StatusChange:
     """A liaison of the responsible dependency (or Despacho) reports progress."""
-    note = _note(note)
     with transaction.atomic():
         proposal = _locked(proposal_id)
         if not (
@@ -246,6 +246,7 @@ def add_progress_note(*, proposal_id: int, actor, note: str) -> StatusChange:
             or is_liaison_of(actor, proposal.responsible_dependency_id)
         ):
             raise PermissionDenied(_("Solo el enlace de la dependencia responsable."))
+        note = _note(note)
         if proposal.status not in (S.ACCEPTED, S.IN_PROGRESS):
             raise ValidationError(
                 _(
