@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -257,10 +258,36 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 1,
 }
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 10
+# Every job is a dispatcher that asks the database what is due (idempotent through
+# the outbox keys), so a missed or doubled beat sends nothing twice.
 CELERY_BEAT_SCHEDULE = {
     "notify-sweep-outbox": {
         "task": "notify.sweep_outbox",
         "schedule": timedelta(minutes=2),
+    },
+    "notify-pump-shared": {
+        "task": "notify.pump_shared",
+        "schedule": timedelta(minutes=1),
+    },
+    "sessions-monthly-invitations": {
+        "task": "sessions.send_monthly_invitations",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "sessions-reminders": {
+        "task": "sessions.send_reminders",
+        "schedule": timedelta(minutes=15),
+    },
+    "sessions-post-session": {
+        "task": "sessions.send_post_session",
+        "schedule": crontab(minute=10),
+    },
+    "proposals-overdue-digests": {
+        "task": "proposals.send_overdue_digests",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=30),
+    },
+    "proposals-compose-bulletin": {
+        "task": "proposals.compose_bulletin",
+        "schedule": crontab(hour=6, minute=0),
     },
 }
 
@@ -291,6 +318,10 @@ CAFE_PRIVACY_NOTICE_TEXT = env.str("CAFE_PRIVACY_NOTICE_TEXT", default="")
 NOTIFY_CLAIM_SECONDS = env.int("NOTIFY_CLAIM_SECONDS", default=300)
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
 NOTIFY_SWEEP_AFTER_SECONDS = env.int("NOTIFY_SWEEP_AFTER_SECONDS", default=60)
+# Mass mailings (bulletin, invitations) go out at this rate, in batches of this size:
+# set the rate to the mail provider's per-minute limit (Exchange Online: about 30).
+NOTIFY_BULK_RATE_PER_MINUTE = env.int("NOTIFY_BULK_RATE_PER_MINUTE", default=30)
+NOTIFY_BULK_BATCH_SIZE = env.int("NOTIFY_BULK_BATCH_SIZE", default=50)
 
 # Sessions: defaults of the monthly planner, rotation warning, survey privacy threshold.
 SESSIONS_ROTATION_MONTHS = env.int("SESSIONS_ROTATION_MONTHS", default=3)

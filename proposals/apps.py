@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,9 +13,13 @@ class ProposalsConfig(AppConfig):
         from cafe.org.navigation import NavItem, register_nav_item
         from cafe.org.permissions import is_liaison
         from cafe.org.selectors import register_personal_data
-        from sessions_app.extensions import register_session_section
+        from sessions_app.extensions import (
+            register_session_followups,
+            register_session_section,
+        )
 
         from .integration import (
+            followups_of_session,
             proposals_of_session,
             proposals_section,
             supports_section,
@@ -38,6 +43,13 @@ class ProposalsConfig(AppConfig):
                 order=22,
                 section="home",
                 description=_("Siga una propuesta anónima con su código privado."),
+            ),
+            NavItem(
+                settings.CAFE_BULLETIN_NAME,
+                "proposals:bulletins",
+                authenticated,
+                order=25,
+                description=_("El boletín mensual: lo que dijimos y lo que hicimos."),
             ),
             NavItem(
                 _("Por responder"),
@@ -66,6 +78,7 @@ class ProposalsConfig(AppConfig):
         for item in items:
             register_nav_item(item)
         register_session_section(proposals_of_session)
+        register_session_followups(followups_of_session)
         register_personal_data(proposals_section)
         register_personal_data(supports_section)
 

@@ -2,12 +2,13 @@
 dependency. Every number comes from a fixed number of aggregate queries."""
 
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Aggregate, Avg, Count, F, FloatField, Q
+from django.db.models import Aggregate, Count, F, FloatField, Q, Sum, Window
 from django.db.models.functions import Extract, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -85,75 +86,99 @@ def _sessions_in(period: Period, dependency=None):
     return queryset
 
 
-def _median_days_to_answer(proposals) -> float | None:
-    answered = proposals.filter(first_answered_at__isnull=False)
-    if connection.vendor == "postgresql":
-        days = Extract(F("first_answered_at") - F("created_at"), "epoch") / 86400.0
-        value = answered.aggregate(m=Median(days))["m"]
-        return round(value, 1) if value is not None else None
+def _answer_days():
+    return Extract(F("first_answered_at") - F("created_at"), "epoch") / 86400.0
+
+
+def _python_median(proposals) -> float | None:
+    """The median where the database has no PERCENTILE_CONT (SQLite)."""
     spans = [
         (answered_at - created).total_seconds() / 86400
-        for created, answered_at in answered.values_list(
-            "created_at", "first_answered_at"
-        )
+        for created, answered_at in proposals.filter(
+            first_answered_at__isnull=False
+        ).values_list("created_at", "first_answered_at")
     ]
-    return round(statistics.median(spans), 1) if spans else None
+    return statistics.median(spans) if spans else None
 
 
 def _session_figures(period: Period, dependency) -> dict:
-    sessions = _sessions_in(period, dependency)
-    held = sessions.aggregate(
+    """Held sessions, coverage and attendance in one query (sessions joined to their
+    registrations), plus the active staff count."""
+    confirmed = Q(registrations__status=Registration.Status.CONFIRMED)
+    came = confirmed & Q(registrations__checked_in_at__isnull=False)
+    held = _sessions_in(period, dependency).aggregate(
         held=Count("pk", distinct=True),
         covered=Count("dependency", distinct=True),
-    )
-    registrations = Registration.objects.filter(
-        session__in=sessions, status=Registration.Status.CONFIRMED
-    ).aggregate(
-        confirmed=Count("pk"),
-        attended=Count("pk", filter=Q(checked_in_at__isnull=False)),
-        reached=Count("user", filter=Q(checked_in_at__isnull=False), distinct=True),
+        confirmed=Count("registrations", filter=confirmed),
+        attended=Count("registrations", filter=came),
+        reached=Count("registrations__user", filter=came, distinct=True),
     )
     staff = get_user_model().objects.filter(is_active=True)
     if dependency is not None:
         staff = staff.filter(dependency=dependency)
     active_staff = staff.count()
-    pulse = Feedback.objects.filter(session__in=sessions).aggregate(
-        answers=Count("pk"),
-        heard=Avg("felt_heard"),
-        useful=Avg("useful"),
-        trust=Avg("trust"),
-    )
     return {
         "sessions_held": held["held"],
         "dependencies_covered": held["covered"],
-        "staff_reached": registrations["reached"],
+        "staff_reached": held["reached"],
         "active_staff": active_staff,
-        "staff_reached_pct": _ratio(registrations["reached"], active_staff),
-        "attendance_rate": _ratio(
-            registrations["attended"], registrations["confirmed"]
-        ),
-        "pulse_answers": pulse["answers"],
-        "pulse_heard": pulse["heard"],
-        "pulse_useful": pulse["useful"],
-        "pulse_trust": pulse["trust"],
+        "staff_reached_pct": _ratio(held["reached"], active_staff),
+        "attendance_rate": _ratio(held["attended"], held["confirmed"]),
     }
 
 
 def _proposal_figures(proposals) -> dict:
-    counts = proposals.aggregate(
-        received=Count("pk"),
-        answered=Count("pk", filter=Q(first_answered_at__isnull=False)),
-        accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
-        implemented=Count("pk", filter=Q(status=S.IMPLEMENTED)),
-        not_viable=Count("pk", filter=Q(status=S.NOT_VIABLE)),
-    )
+    aggregates = {
+        "received": Count("pk"),
+        "answered": Count("pk", filter=Q(first_answered_at__isnull=False)),
+        "accepted": Count("pk", filter=Q(accepted_at__isnull=False)),
+        "implemented": Count("pk", filter=Q(status=S.IMPLEMENTED)),
+        "not_viable": Count("pk", filter=Q(status=S.NOT_VIABLE)),
+    }
+    if connection.vendor == "postgresql":
+        aggregates["median"] = Median(
+            _answer_days(), filter=Q(first_answered_at__isnull=False)
+        )
+    counts = proposals.aggregate(**aggregates)
+    median = counts.pop("median", None)
+    if connection.vendor != "postgresql":
+        median = _python_median(proposals)
     return {
         **counts,
         "answered_pct": _ratio(counts["answered"], counts["received"]),
         "accepted_pct": _ratio(counts["accepted"], counts["received"]),
         "implemented_pct": _ratio(counts["implemented"], counts["received"]),
-        "median_days_to_answer": _median_days_to_answer(proposals),
+        "median_days_to_answer": round(median, 1) if median is not None else None,
     }
+
+
+def _pulse_figures(trend: list[dict]) -> dict:
+    """Overall averages from the monthly rows (weighted by answers): no extra query."""
+    answers = sum(row["answers"] for row in trend)
+    figures = {"pulse_answers": answers}
+    for key in ("heard", "useful", "trust"):
+        total = sum(row[f"{key}_sum"] for row in trend)
+        figures[f"pulse_{key}"] = total / answers if answers else None
+    return figures
+
+
+def _by_label(proposals) -> tuple[list[dict], list[dict]]:
+    """Counts by responsible dependency and by topic, from one GROUP BY."""
+    rows = proposals.values(
+        dependency_name=F("responsible_dependency__name"), topic_name=F("topic__name")
+    ).annotate(total=Count("pk"))
+    by_dependency, by_topic = Counter(), Counter()
+    for row in rows:
+        if row["dependency_name"]:
+            by_dependency[row["dependency_name"]] += row["total"]
+        if row["topic_name"]:
+            by_topic[row["topic_name"]] += row["total"]
+
+    def top(counter):
+        ordered = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+        return [{"label": label, "total": total} for label, total in ordered[:15]]
+
+    return top(by_dependency), top(by_topic)
 
 
 def build_dashboard(
@@ -163,32 +188,29 @@ def build_dashboard(
     overdue_all = overdue(Proposal.objects.filter(is_hidden=False), today=today)
     if dependency is not None:
         overdue_all = overdue_all.filter(responsible_dependency=dependency)
+    # The 20 oldest overdue commitments, each row carrying the total count.
+    overdue_rows = list(
+        overdue_all.select_related("responsible_dependency")
+        .annotate(total_overdue=Window(Count("pk")))
+        .order_by("due_date", "pk")[:20]
+    )
+    trend = _pulse_trend(period, dependency)
+    by_dependency, by_topic = _by_label(proposals)
     figures = {
         **_session_figures(period, dependency),
         **_proposal_figures(proposals),
-        "overdue": overdue_all.count(),
+        **_pulse_figures(trend),
+        "overdue": overdue_rows[0].total_overdue if overdue_rows else 0,
     }
     return Dashboard(
         figures=figures,
         by_month=_by_month(proposals),
-        by_dependency=list(
-            proposals.exclude(responsible_dependency=None)
-            .values(label=F("responsible_dependency__name"))
-            .annotate(total=Count("pk"))
-            .order_by("-total", "label")[:15]
-        ),
-        by_topic=list(
-            proposals.exclude(topic=None)
-            .values(label=F("topic__name"))
-            .annotate(total=Count("pk"))
-            .order_by("-total", "label")[:15]
-        ),
-        pulse_trend=_pulse_trend(period, dependency),
-        overdue=list(
-            overdue_all.select_related("responsible_dependency").order_by(
-                "due_date", "pk"
-            )[:20]
-        ),
+        by_dependency=by_dependency,
+        by_topic=by_topic,
+        pulse_trend=[
+            {k: v for k, v in row.items() if not k.endswith("_sum")} for row in trend
+        ],
+        overdue=overdue_rows,
         fulfilled=list(
             proposals.filter(status=S.IMPLEMENTED)
             .select_related("responsible_dependency")
@@ -228,9 +250,9 @@ def _pulse_trend(period: Period, dependency) -> list[dict]:
         .values("month")
         .annotate(
             answers=Count("pk"),
-            heard=Avg("felt_heard"),
-            useful=Avg("useful"),
-            trust=Avg("trust"),
+            heard_sum=Sum("felt_heard"),
+            useful_sum=Sum("useful"),
+            trust_sum=Sum("trust"),
         )
         .order_by("month")
     )
@@ -238,9 +260,12 @@ def _pulse_trend(period: Period, dependency) -> list[dict]:
         {
             "month": _month_label(row["month"]),
             "answers": row["answers"],
-            "heard": round(row["heard"], 2),
-            "useful": round(row["useful"], 2),
-            "trust": round(row["trust"], 2),
+            "heard": round(row["heard_sum"] / row["answers"], 2),
+            "useful": round(row["useful_sum"] / row["answers"], 2),
+            "trust": round(row["trust_sum"] / row["answers"], 2),
+            "heard_sum": row["heard_sum"],
+            "useful_sum": row["useful_sum"],
+            "trust_sum": row["trust_sum"],
         }
         for row in rows
     ]

@@ -1,5 +1,6 @@
 """The Secretary's dashboard and exports (Despacho; read-only for Comunicaciones)."""
 
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -53,6 +54,7 @@ def export(request, fmt):
     proposals = (
         dashboard.proposals_in(period, dependency)
         .select_related("author", "session", "topic", "responsible_dependency")
+        .annotate(support_count=Count("supports"))
         .order_by("created_at", "pk")
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

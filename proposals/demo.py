@@ -9,6 +9,7 @@ from cafe.org.models import Dependency
 from sessions_app.models import Session
 
 from . import services
+from .bulletin import compose_bulletin
 from .models import Proposal, Support
 
 IDEAS = [
@@ -144,4 +145,5 @@ def seed_proposals(stdout) -> None:
         new_status="no_viable",
         note="El edificio es arrendado; se instalarán ventiladores.",
     )
+    compose_bulletin()
     stdout.write(f"Propuestas de demostración: {Proposal.objects.count()}.")

@@ -295,3 +295,15 @@ class DashboardFilterForm(forms.Form):
                 _("La fecha inicial debe ser anterior a la final.")
             )
         return cleaned
+
+
+class BulletinNoteForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Guardar la nota")
+
+    note = forms.CharField(
+        label=_("Nota editorial (opcional)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Aparece al comienzo del boletín. Admite Markdown."),
+    )

@@ -1,9 +1,11 @@
 """What proposals adds to other apps' pages: the session page and "Mis datos"."""
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cafe.branding import absolute_url
 from cafe.org.selectors import DataSection
 
 from . import selectors
@@ -64,3 +66,29 @@ def supports_section(user) -> DataSection:
         [_("Número"), _("Título"), _("Fecha")],
         rows,
     )
+
+
+def followups_of_session(session) -> list[dict]:
+    """What came out of a session and where it stands, for the conclusions e-mail."""
+    items = []
+    proposals = (
+        Proposal.objects.filter(session=session, is_hidden=False)
+        .select_related("responsible_dependency")
+        .order_by("pk")
+    )
+    for proposal in proposals:
+        detail = ""
+        if proposal.commitment and proposal.due_date:
+            detail = _("compromiso: %(c)s, para el %(d)s") % {
+                "c": proposal.commitment,
+                "d": proposal.due_date.strftime("%d/%m/%Y"),
+            }
+        items.append(
+            {
+                "title": proposal.title,
+                "status": proposal.get_status_display(),
+                "detail": detail,
+                "url": absolute_url(reverse("proposals:detail", args=[proposal.pk])),
+            }
+        )
+    return items

@@ -237,3 +237,49 @@ class Support(models.Model):
 
     def __str__(self):
         return f"{self.user_id} → {self.proposal_id}"
+
+
+class Bulletin(models.Model):
+    """An edition of the internal bulletin (Soy 10) digest of one month."""
+
+    class Status(models.TextChoices):
+        DRAFT = "borrador", _("Borrador")
+        APPROVED = "aprobado", _("Aprobado y en envío")
+        SENT = "enviado", _("Enviado")
+
+    period_start = models.DateField(_("desde"), unique=True)
+    period_end = models.DateField(_("hasta"))
+    status = models.CharField(
+        _("estado"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    editorial_note = models.TextField(_("nota editorial"), blank=True, max_length=4000)
+    # What the edition says, frozen when composed (plain values, not live objects).
+    data = models.JSONField(_("contenido"), default=dict)
+    content = models.OneToOneField(
+        "notify.MessageContent",
+        verbose_name=_("correo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bulletin",
+    )
+    recipients = models.PositiveIntegerField(_("destinatarios"), default=0)
+    created_at = models.DateTimeField(_("compuesto el"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aprobado por"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("aprobado el"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("envío terminado el"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("edición del boletín")
+        verbose_name_plural = _("ediciones del boletín")
+        ordering = ["-period_start"]
+
+    def __str__(self):
+        return f"{self.period_start:%Y-%m}"

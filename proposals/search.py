@@ -16,11 +16,18 @@ def search(queryset, text: str):
         return queryset
     if connection.vendor == "postgresql":
         query = SearchQuery(text, config="spanish", search_type="websearch")
+        # Filter on the match itself (@@), which uses the GIN index; rank only orders.
         return (
-            queryset.annotate(search_rank=SearchRank(SEARCH_VECTOR, query))
-            .filter(search_rank__gt=0)
+            queryset.alias(document=SEARCH_VECTOR)
+            .filter(document=query)
+            .annotate(search_rank=SearchRank(SEARCH_VECTOR, query))
             .order_by("-search_rank", "-created_at", "-pk")
         )
+    return simple_search(queryset, text)
+
+
+def simple_search(queryset, text: str):
+    """Every word in the title or the text (case-insensitive): the SQLite fallback."""
     condition = Q()
     for word in text.split()[:8]:
         condition &= Q(title__icontains=word) | Q(text__icontains=word)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import dashboard_views, views
+from . import bulletin_views, dashboard_views, views
 
 app_name = "proposals"
 
@@ -16,6 +16,32 @@ urlpatterns = [
         r"^tablero/exportar\.(?P<fmt>csv|xlsx)$", dashboard_views.export, name="export"
     ),
     path("sesion/<int:session_pk>/capturar/", views.capture, name="capture"),
+    path("boletin/", bulletin_views.bulletin_list, name="bulletins"),
+    path("boletin/componer/", bulletin_views.bulletin_compose, name="bulletin_compose"),
+    path("boletin/<int:pk>/", bulletin_views.bulletin_detail, name="bulletin"),
+    path(
+        "boletin/<int:pk>/editar/", bulletin_views.bulletin_edit, name="bulletin_edit"
+    ),
+    path(
+        "boletin/<int:pk>/correo/",
+        bulletin_views.bulletin_email_preview,
+        name="bulletin_email",
+    ),
+    path(
+        "boletin/<int:pk>/progreso/",
+        bulletin_views.bulletin_progress,
+        name="bulletin_progress",
+    ),
+    path(
+        "boletin/<int:pk>/aprobar/",
+        bulletin_views.bulletin_approve,
+        name="bulletin_approve",
+    ),
+    path(
+        "boletin/<int:pk>/reintentar/<int:delivery_pk>/",
+        bulletin_views.bulletin_retry,
+        name="bulletin_retry",
+    ),
     path("<int:pk>/", views.proposal_detail, name="detail"),
     path("<int:pk>/apoyo/", views.toggle_support, name="support"),
     path("<int:pk>/estado/", views.change_status, name="status"),

@@ -14,6 +14,7 @@ from cafe.branding import absolute_url
 from cafe.notify.ics import CalendarEvent, build_ics
 from cafe.notify.services import Attachment, send_templated
 
+from .extensions import session_followups
 from .models import Registration, Session
 
 
@@ -138,12 +139,16 @@ def session_changed(session: Session, registrations) -> None:
 
 
 def minutes_published(session: Session, minutes, registrations) -> None:
+    """Conclusions plus what came out of the session and its status."""
+    followups = session_followups(session)
     for registration in registrations:
         user = registration.user
         send_templated(
             key=f"minutes:{minutes.pk}:published:{user.pk}",
             template="sessions/minutes_published",
-            context=_context(session, registration, minutes=minutes),
+            context=_context(
+                session, registration, minutes=minutes, followups=followups
+            ),
             to=user.email,
             recipient=user,
             kind="minutes_published",

@@ -17,3 +17,17 @@ def register_session_section(section: Callable) -> None:
 
 def session_sections(request, session) -> list[str]:
     return [html for section in _sections if (html := section(request, session))]
+
+
+_followups: list[Callable] = []
+
+
+def register_session_followups(provider: Callable) -> None:
+    """Register ``provider(session) -> list[dict]`` of what came out of a session
+    (proposals and their status) for the conclusions e-mail."""
+    if provider not in _followups:
+        _followups.append(provider)
+
+
+def session_followups(session) -> list[dict]:
+    return [item for provider in _followups for item in provider(session)]

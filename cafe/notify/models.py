@@ -6,6 +6,23 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+class MessageContent(models.Model):
+    """A message body shared by many deliveries (a bulletin to all staff)."""
+
+    key = models.CharField(_("clave"), max_length=200, unique=True)
+    subject = models.CharField(_("asunto"), max_length=250)
+    body_text = models.TextField(_("texto plano"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contenido compartido")
+        verbose_name_plural = _("contenidos compartidos")
+
+    def __str__(self):
+        return self.subject
+
+
 class Delivery(models.Model):
     """A message to one recipient, sent at most once per idempotency key.
 
@@ -31,8 +48,17 @@ class Delivery(models.Model):
         related_name="deliveries",
     )
     to_email = models.EmailField(_("destinatario"))
+    # Either the message is stored on the row, or it points at a shared content.
+    content = models.ForeignKey(
+        MessageContent,
+        verbose_name=_("contenido compartido"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
     subject = models.CharField(_("asunto"), max_length=250)
-    body_text = models.TextField(_("texto plano"))
+    body_text = models.TextField(_("texto plano"), blank=True)
     body_html = models.TextField(_("HTML"), blank=True)
     attachments = models.JSONField(_("adjuntos"), default=list, blank=True)
     state = models.CharField(
@@ -41,7 +67,6 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("intentos"), default=0)
     last_error = models.TextField(_("último error"), blank=True)
     claimed_until = models.DateTimeField(_("reservado hasta"), null=True, blank=True)
-    message_id = models.CharField(_("Message-ID"), max_length=250, blank=True)
     created_at = models.DateTimeField(_("creado"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizado"), auto_now=True)
     sent_at = models.DateTimeField(_("enviado el"), null=True, blank=True)

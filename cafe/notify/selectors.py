@@ -14,11 +14,31 @@ def stale_pending_ids(*, limit: int) -> list[int]:
     now = timezone.now()
     waited = now - timedelta(seconds=settings.NOTIFY_SWEEP_AFTER_SECONDS)
     return list(
-        Delivery.objects.filter(state=Delivery.State.PENDING, updated_at__lte=waited)
+        Delivery.objects.filter(
+            state=Delivery.State.PENDING, updated_at__lte=waited, content__isnull=True
+        )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .order_by("updated_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def pending_shared_ids(*, limit: int | None) -> list[int]:
+    """Pending shared-content rows nobody holds, oldest first (sent by the pump)."""
+    now = timezone.now()
+    queryset = (
+        Delivery.objects.filter(state=Delivery.State.PENDING, content__isnull=False)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return list(queryset[:limit] if limit else queryset)
+
+
+def progress(queryset) -> dict[str, int]:
+    """Sent / pending / failed counts of a set of deliveries."""
+    counts = dict(queryset.values_list("state").annotate(n=Count("pk")).order_by())
+    return {state: counts.get(state, 0) for state in Delivery.State.values}
 
 
 def outbox_page(*, state: str = "", kind: str = ""):
@@ -43,12 +63,7 @@ def outbox_page(*, state: str = "", kind: str = ""):
 
 def outbox_totals() -> dict[str, int]:
     """How many rows are in each state."""
-    counts = dict(
-        Delivery.objects.values_list("state")
-        .annotate(n=Count("pk"))
-        .values_list("state", "n")
-    )
-    return {state: counts.get(state, 0) for state in Delivery.State.values}
+    return progress(Delivery.objects.all())
 
 
 def outbox_kinds() -> list[str]:

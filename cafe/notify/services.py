@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 
 from cafe.branding import brand
 
-from .models import Delivery
+from .models import Delivery, MessageContent
 
 logger = logging.getLogger(__name__)
 
@@ -137,22 +137,24 @@ def enqueue(delivery_id: int) -> bool:
 
 
 def _message_id(delivery: Delivery) -> str:
+    """Deterministic per row, so a rare duplicate send is recognisable as such."""
     digest = hashlib.sha256(delivery.idempotency_key.encode()).hexdigest()[:16]
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
     return f"<cafe.{delivery.pk}.{digest}@{domain}>"
 
 
 def build_message(delivery: Delivery, connection=None) -> EmailMultiAlternatives:
+    source = delivery.content if delivery.content_id else delivery
     message = EmailMultiAlternatives(
-        subject=delivery.subject,
-        body=delivery.body_text,
+        subject=source.subject,
+        body=source.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.to_email],
-        headers={"Message-ID": delivery.message_id or _message_id(delivery)},
+        headers={"Message-ID": _message_id(delivery)},
         connection=connection,
     )
-    if delivery.body_html:
-        message.attach_alternative(delivery.body_html, "text/html")
+    if source.body_html:
+        message.attach_alternative(source.body_html, "text/html")
     for item in delivery.attachments:
         content = item["content"]
         if item.get("encoding") == "base64":
@@ -204,38 +206,111 @@ def deliver(*, delivery_id: int) -> str:
     delivery = _claim(delivery_id)
     if delivery is None:
         return "skipped"
-    message_id = delivery.message_id or _message_id(delivery)
-    delivery.message_id = message_id
+    connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
     try:
-        connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
         build_message(delivery, connection=connection).send()
     except (smtplib.SMTPException, OSError) as exc:
-        permanent, reason = _classify(exc)
-        exhausted = delivery.attempts >= settings.NOTIFY_MAX_ATTEMPTS
-        state = (
-            Delivery.State.FAILED if permanent or exhausted else Delivery.State.PENDING
-        )
-        Delivery.objects.filter(pk=delivery.pk).update(
-            state=state,
-            last_error=reason[:2000],
-            claimed_until=None,
-            message_id=message_id,
-            updated_at=timezone.now(),
-        )
-        if state == Delivery.State.FAILED:
-            logger.warning("outbox: delivery %s failed: %s", delivery.pk, reason)
+        if _record_failure(delivery, exc) == Delivery.State.FAILED:
             return "failed"
-        raise TemporaryDeliveryError(reason) from exc
-    now = timezone.now()
+        raise TemporaryDeliveryError(_classify(exc)[1]) from exc
+    _mark_sent([delivery.pk])
+    return "sent"
+
+
+def _record_failure(delivery: Delivery, exc: Exception) -> str:
+    """Store why a send failed; permanent (5xx) or exhausted rows become failed."""
+    permanent, reason = _classify(exc)
+    exhausted = delivery.attempts >= settings.NOTIFY_MAX_ATTEMPTS
+    state = Delivery.State.FAILED if permanent or exhausted else Delivery.State.PENDING
     Delivery.objects.filter(pk=delivery.pk).update(
+        state=state,
+        last_error=reason[:2000],
+        claimed_until=None,
+        updated_at=timezone.now(),
+    )
+    if state == Delivery.State.FAILED:
+        logger.warning("outbox: delivery %s failed: %s", delivery.pk, reason)
+    return state
+
+
+def _mark_sent(delivery_ids: list[int]) -> None:
+    """One UPDATE for all the rows the SMTP server accepted."""
+    if not delivery_ids:
+        return
+    now = timezone.now()
+    Delivery.objects.filter(pk__in=delivery_ids).update(
         state=Delivery.State.SENT,
         sent_at=now,
         claimed_until=None,
         last_error="",
-        message_id=message_id,
         updated_at=now,
     )
-    return "sent"
+
+
+def queue_shared(
+    *, content: MessageContent, recipients: list[tuple[str, str, int]], kind: str
+) -> None:
+    """Create one pending row per ``(key, email, user_id)`` sharing ``content``.
+
+    Rows whose key already exists are left alone, so fanning out twice creates
+    nothing new. Nothing is enqueued here: a dispatcher sends them in batches.
+    """
+    rows = [
+        Delivery(
+            idempotency_key=key,
+            kind=kind,
+            recipient_id=user_id,
+            to_email=email,
+            content=content,
+            subject=content.subject[:250],
+        )
+        for key, email, user_id in recipients
+    ]
+    Delivery.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+
+
+def deliver_batch(*, delivery_ids: list[int]) -> dict[str, int]:
+    """Send a batch of pending rows over one SMTP connection.
+
+    Queries do not grow with the batch except for failures: one UPDATE claims the
+    rows, one SELECT reads them, one UPDATE marks the sent ones. A temporary failure
+    leaves its row pending for the next round.
+    """
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.NOTIFY_CLAIM_SECONDS)
+    Delivery.objects.filter(pk__in=delivery_ids, state=Delivery.State.PENDING).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    ).update(claimed_until=lease, attempts=F("attempts") + 1, updated_at=now)
+    claimed = list(
+        Delivery.objects.filter(pk__in=delivery_ids, claimed_until=lease)
+        .select_related("content")
+        .order_by("pk")
+    )
+    result = {"sent": 0, "failed": 0, "pending": 0}
+    sent: list[int] = []
+    connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
+    try:
+        if claimed:
+            connection.open()
+        for delivery in claimed:
+            try:
+                build_message(delivery, connection=connection).send()
+            except (smtplib.SMTPException, OSError) as exc:
+                state = _record_failure(delivery, exc)
+                result["failed" if state == Delivery.State.FAILED else "pending"] += 1
+            else:
+                sent.append(delivery.pk)
+    except (smtplib.SMTPException, OSError) as exc:
+        # No connection at all: every row not yet tried waits for the next round.
+        for delivery in claimed:
+            if delivery.pk not in sent:
+                _record_failure(delivery, exc)
+                result["pending"] += 1
+    finally:
+        connection.close()
+    _mark_sent(sent)
+    result["sent"] = len(sent)
+    return result
 
 
 def retry_failed(*, delivery_id: int) -> bool:
@@ -247,6 +322,31 @@ def retry_failed(*, delivery_id: int) -> bool:
         if updated:
             enqueue_on_commit(delivery_id)
     return bool(updated)
+
+
+def pump_shared(*, limit: int | None = None) -> int:
+    """Hand the next pending shared-content rows (bulletins, invitations) to workers.
+
+    Called every minute by the beat schedule: at most ``limit`` rows (the mail
+    provider's per-minute allowance, ``NOTIFY_BULK_RATE_PER_MINUTE``) are enqueued, in
+    batch tasks of ``NOTIFY_BULK_BATCH_SIZE`` that each finish in seconds, far inside
+    the broker's visibility timeout. ``limit=0`` means everything pending. Returns the
+    number of rows handed over.
+    """
+    from .selectors import pending_shared_ids
+    from .tasks import deliver_batch_task
+
+    if limit is None:
+        limit = settings.NOTIFY_BULK_RATE_PER_MINUTE
+    ids = pending_shared_ids(limit=limit or None)
+    size = settings.NOTIFY_BULK_BATCH_SIZE
+    for start in range(0, len(ids), size):
+        try:
+            deliver_batch_task.delay(ids[start : start + size])
+        except Exception:  # broker down: the rows stay pending for the next minute
+            logger.warning("outbox: could not enqueue a batch; left pending")
+            return start
+    return len(ids)
 
 
 def sweep_pending(*, limit: int = 500) -> int:

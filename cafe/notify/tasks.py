@@ -34,3 +34,15 @@ def deliver_email(self, delivery_id: int) -> str:
 def sweep_outbox() -> int:
     """Re-enqueue pending rows left behind (periodic, from the beat schedule)."""
     return services.sweep_pending()
+
+
+@shared_task(name="notify.deliver_batch", acks_late=True)
+def deliver_batch_task(delivery_ids: list[int]) -> dict:
+    """Send one batch of shared-content rows over one SMTP connection."""
+    return services.deliver_batch(delivery_ids=delivery_ids)
+
+
+@shared_task(name="notify.pump_shared", acks_late=True)
+def pump_shared() -> int:
+    """Every minute: the next rows of bulletins and invitations, at the allowed rate."""
+    return services.pump_shared()

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from cafe.branding import absolute_url
 from cafe.notify.services import send_templated
 
+from .models import User
+
 
 def https_urls(model_field, **kwargs):
     """ModelForm ``formfield_callback``: links typed without a scheme mean https."""
@@ -125,3 +127,11 @@ class SetPasswordCrispyForm(CrispyFormMixin, SetPasswordForm):
 
 class PasswordChangeCrispyForm(CrispyFormMixin, PasswordChangeForm):
     submit_label = _("Cambiar la contraseña")
+
+
+class PreferencesForm(CrispyFormMixin, forms.ModelForm):
+    submit_label = _("Guardar mis preferencias")
+
+    class Meta:
+        model = User
+        fields = ["wants_invitations", "wants_reminders"]

@@ -84,6 +84,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Puede ingresar al sitio de administración de Django."),
     )
     date_joined = models.DateTimeField(_("fecha de alta"), default=timezone.now)
+    wants_invitations = models.BooleanField(
+        _("recibir invitaciones mensuales"),
+        default=True,
+        help_text=_("Correo con las sesiones del mes a las que está invitado."),
+    )
+    wants_reminders = models.BooleanField(
+        _("recibir recordatorios"),
+        default=True,
+        help_text=_("Correo 24 horas antes de una sesión en la que está inscrito."),
+    )
     privacy_notice_version = models.CharField(
         _("versión del aviso de privacidad aceptada"), max_length=40, blank=True
     )

@@ -54,3 +54,12 @@ def end_user_sessions(*, user_id: int) -> int:
             session.delete()
             ended += 1
     return ended
+
+
+def update_preferences(*, user, wants_invitations: bool, wants_reminders: bool) -> None:
+    """Switch the optional e-mails on or off for one person."""
+    get_user_model().objects.filter(pk=user.pk).update(
+        wants_invitations=wants_invitations, wants_reminders=wants_reminders
+    )
+    user.wants_invitations = wants_invitations
+    user.wants_reminders = wants_reminders

@@ -39,6 +39,7 @@ urlpatterns = [
     ),
     path("privacidad/", views.privacy_notice, name="privacy_notice"),
     path("mis-datos/", views.my_data, name="my_data"),
+    path("mis-datos/preferencias/", views.preferences, name="preferences"),
     re_path(
         r"^mis-datos/descargar/(?P<fmt>json|csv)/$",
         views.my_data_export,

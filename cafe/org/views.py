@@ -60,6 +60,19 @@ def privacy_notice(request):
 
 
 @role_required(authenticated)
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    """E-mail preferences: invitations and reminders can be switched off; the bulletin
+    and messages about one's own registrations and proposals are always sent."""
+    form = forms.PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.update_preferences(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Sus preferencias de correo quedaron guardadas."))
+        return redirect("preferences")
+    return render(request, "org/preferences.html", {"form": form})
+
+
+@role_required(authenticated)
 @require_GET
 def my_data(request):
     return render(

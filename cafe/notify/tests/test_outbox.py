@@ -55,7 +55,8 @@ def test_message_is_spanish_html_and_text_with_branding(
     html, mimetype = mail.alternatives[0]
     assert mimetype == "text/html"
     assert "<p>Este es un correo de prueba" in html
-    assert mail.extra_headers["Message-ID"] == delivery.message_id
+    assert mail.extra_headers["Message-ID"] == services._message_id(delivery)
+    assert mail.extra_headers["Message-ID"].startswith(f"<cafe.{delivery.pk}.")
 
 
 def test_plain_text_is_not_html_escaped(mailoutbox, django_capture_on_commit_callbacks):

@@ -67,7 +67,7 @@ def _nav_labels(client):
 def test_navigation_shows_each_role_what_it_can_do(
     login, servidor, comunicaciones, despacho, superuser
 ):
-    everyone = ["Inicio", "Sesiones", "Mis sesiones", "Propuestas"]
+    everyone = ["Inicio", "Sesiones", "Mis sesiones", "Propuestas", "Soy 10"]
     assert _nav_labels(login(servidor)) == [*everyone, "Mis datos"]
     assert _nav_labels(login(comunicaciones)) == [
         *everyone,

@@ -1,0 +1,232 @@
+"""The monthly bulletin digest (Soy 10): compose a draft from last month, let
+Comunicaciones add a note and approve it, then send it to all active staff in batches.
+
+Only an approved edition is ever fanned out; approving twice sends once (the outbox
+keys ``bulletin:<edition>:<person>`` are unique), and the pump sends the rows at the
+provider's rate, in batches that finish far inside the broker's visibility timeout.
+"""
+
+from datetime import date, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cafe.branding import absolute_url
+from cafe.notify.models import Delivery, MessageContent
+from cafe.notify.selectors import progress
+from cafe.notify.services import pump_shared, queue_shared, render_email
+from sessions_app.models import Minutes, Session, Topic
+
+from .dashboard import Period
+from .models import Bulletin, Proposal
+from .moderation_rules import CONTROL_CHARACTERS
+
+
+def previous_month(today: date) -> Period:
+    end = today.replace(day=1) - timedelta(days=1)
+    return Period(start=end.replace(day=1), end=end)
+
+
+def _url(name: str, pk: int) -> str:
+    return absolute_url(reverse(name, args=[pk]))
+
+
+def collect(period: Period) -> dict:
+    """Everything the edition tells, as plain values frozen at composition time."""
+    start, end = period.bounds
+    held = (
+        Session.objects.filter(
+            status=Session.Status.HELD, starts_at__gte=start, starts_at__lt=end
+        )
+        .select_related("dependency", "topic")
+        .order_by("starts_at")
+    )
+    published = {
+        m.session_id: m
+        for m in Minutes.objects.filter(
+            session__in=held, status=Minutes.Status.PUBLISHED
+        )
+    }
+    in_period = Proposal.objects.filter(is_hidden=False).select_related(
+        "responsible_dependency"
+    )
+    accepted = in_period.filter(accepted_at__gte=start, accepted_at__lt=end)
+    implemented = in_period.filter(
+        status=Proposal.Status.IMPLEMENTED,
+        implemented_at__gte=start,
+        implemented_at__lt=end,
+    )
+    upcoming = Session.objects.filter(
+        status=Session.Status.PUBLISHED,
+        starts_at__gte=timezone.now(),
+        starts_at__lt=timezone.now() + timedelta(days=45),
+    ).select_related("dependency")
+    campaigns = Topic.objects.filter(
+        sessions__in=held,
+        kind__in=[Topic.Kind.INTERNAL_CAMPAIGN, Topic.Kind.EXTERNAL_CAMPAIGN],
+    ).distinct()
+    return {
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "sessions": [
+            {
+                "title": s.title,
+                "date": timezone.localtime(s.starts_at).strftime("%d/%m/%Y"),
+                "audience": s.dependency.name
+                if s.dependency_id
+                else _("Toda la entidad"),
+                "url": _url("sessions:detail", s.pk),
+                "conclusions": published[s.pk].summary if s.pk in published else "",
+                "agreements": published[s.pk].agreements if s.pk in published else "",
+            }
+            for s in held
+        ],
+        "commitments": [
+            {
+                "title": p.title,
+                "commitment": p.commitment,
+                "due": p.due_date.strftime("%d/%m/%Y") if p.due_date else "",
+                "dependency": str(p.responsible_dependency or ""),
+                "url": _url("proposals:detail", p.pk),
+            }
+            for p in accepted.order_by("accepted_at", "pk")
+        ],
+        "implemented": [
+            {
+                "title": p.title,
+                "outcome": p.outcome,
+                "impact": p.impact,
+                "dependency": str(p.responsible_dependency or ""),
+                "url": _url("proposals:detail", p.pk),
+            }
+            for p in implemented.order_by("implemented_at", "pk")
+        ],
+        "upcoming": [
+            {
+                "title": s.title,
+                "date": timezone.localtime(s.starts_at).strftime("%d/%m/%Y %H:%M"),
+                "audience": s.dependency.name
+                if s.dependency_id
+                else _("Toda la entidad"),
+                "format": s.get_format_display(),
+                "url": _url("sessions:detail", s.pk),
+            }
+            for s in upcoming.order_by("starts_at")
+        ],
+        "campaigns": [
+            {"name": t.name, "kind": t.get_kind_display(), "description": t.description}
+            for t in campaigns.order_by("name")
+        ],
+    }
+
+
+def compose_bulletin(*, today: date | None = None) -> tuple[Bulletin, bool]:
+    """The draft of last month's edition; composing again returns the same one."""
+    period = previous_month(today or timezone.localdate())
+    existing = Bulletin.objects.filter(period_start=period.start).first()
+    if existing is not None:
+        return existing, False
+    with transaction.atomic():
+        bulletin, created = Bulletin.objects.get_or_create(
+            period_start=period.start,
+            defaults={"period_end": period.end, "data": collect(period)},
+        )
+    return bulletin, created
+
+
+def refresh_draft(*, bulletin_id: int) -> Bulletin:
+    """Recompose a draft from the current data (e.g. conclusions published late)."""
+    with transaction.atomic():
+        bulletin = Bulletin.objects.select_for_update().get(pk=bulletin_id)
+        _check_draft(bulletin)
+        bulletin.data = collect(Period(bulletin.period_start, bulletin.period_end))
+        bulletin.save(update_fields=["data"])
+    return bulletin
+
+
+def _check_draft(bulletin: Bulletin) -> None:
+    if bulletin.status != Bulletin.Status.DRAFT:
+        raise ValidationError(_("La edición ya fue aprobada: no se puede cambiar."))
+
+
+def save_note(*, bulletin_id: int, note: str) -> Bulletin:
+    note = CONTROL_CHARACTERS.sub("", note or "").strip()
+    with transaction.atomic():
+        bulletin = Bulletin.objects.select_for_update().get(pk=bulletin_id)
+        _check_draft(bulletin)
+        bulletin.editorial_note = note
+        bulletin.save(update_fields=["editorial_note"])
+    return bulletin
+
+
+def render(bulletin: Bulletin) -> tuple[str, str, str]:
+    """Subject, text and HTML of the edition, exactly as it is sent."""
+    return render_email(
+        "proposals/bulletin",
+        {
+            "bulletin": bulletin,
+            "data": bulletin.data,
+            "web_url": _url("proposals:bulletin", bulletin.pk),
+        },
+    )
+
+
+def approve_bulletin(*, bulletin_id: int, actor) -> Bulletin:
+    """Approve and send. Approving an edition that is already approved does nothing."""
+    with transaction.atomic():
+        bulletin = Bulletin.objects.select_for_update().get(pk=bulletin_id)
+        if bulletin.status != Bulletin.Status.DRAFT:
+            return bulletin
+        subject, text, html = render(bulletin)
+        bulletin.content = MessageContent.objects.create(
+            key=f"bulletin:{bulletin.pk}",
+            subject=subject,
+            body_text=text,
+            body_html=html,
+        )
+        bulletin.status = Bulletin.Status.APPROVED
+        bulletin.approved_by = actor
+        bulletin.approved_at = timezone.now()
+        bulletin.save()
+        fan_out(bulletin)
+        # Start at once; the beat pump sends the rest at the provider's rate. With no
+        # broker (in-process tasks) everything goes now.
+        limit = 0 if settings.CELERY_TASK_ALWAYS_EAGER else None
+        transaction.on_commit(partial(pump_shared, limit=limit))
+    return bulletin
+
+
+def fan_out(bulletin: Bulletin) -> int:
+    """One pending outbox row per active staff member (the bulletin has no opt-out).
+
+    Running it again creates nothing new. Returns the number of recipients.
+    """
+    if bulletin.status == Bulletin.Status.DRAFT or bulletin.content_id is None:
+        raise ValidationError(_("Solo se envía una edición aprobada."))
+    people = get_user_model().objects.filter(is_active=True).values_list("pk", "email")
+    recipients = [(f"bulletin:{bulletin.pk}:{pk}", email, pk) for pk, email in people]
+    queue_shared(content=bulletin.content, recipients=recipients, kind="bulletin")
+    Bulletin.objects.filter(pk=bulletin.pk).update(recipients=len(recipients))
+    bulletin.recipients = len(recipients)
+    return len(recipients)
+
+
+def bulletin_progress(bulletin: Bulletin) -> dict[str, int]:
+    if bulletin.content_id is None:
+        return dict.fromkeys(Delivery.State.values, 0)
+    counts = progress(Delivery.objects.filter(content_id=bulletin.content_id))
+    if (
+        bulletin.status == Bulletin.Status.APPROVED
+        and counts[Delivery.State.PENDING] == 0
+        and sum(counts.values())
+    ):
+        Bulletin.objects.filter(pk=bulletin.pk).update(
+            status=Bulletin.Status.SENT, sent_at=timezone.now()
+        )
+        bulletin.status = Bulletin.Status.SENT
+    return counts

@@ -1,0 +1,159 @@
+"""Pages of the bulletin: editions for everyone; drafting, preview, approval and
+sending progress for Comunicaciones."""
+
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cafe.access import authenticated, role_required
+from cafe.notify.models import Delivery
+from cafe.notify.services import retry_failed
+
+from . import bulletin as service
+from .forms import BulletinNoteForm
+from .models import Bulletin
+from .permissions import can_moderate
+
+
+def _edition(request, pk) -> Bulletin:
+    edition = get_object_or_404(Bulletin, pk=pk)
+    if edition.status == Bulletin.Status.DRAFT and not can_moderate(request.user):
+        raise Http404
+    return edition
+
+
+@role_required(authenticated)
+@require_GET
+def bulletin_list(request):
+    editions = Bulletin.objects.all()
+    if not can_moderate(request.user):
+        editions = editions.exclude(status=Bulletin.Status.DRAFT)
+    return render(
+        request,
+        "proposals/bulletin/list.html",
+        {"editions": editions, "can_manage": can_moderate(request.user)},
+    )
+
+
+@role_required(authenticated)
+@require_GET
+def bulletin_detail(request, pk):
+    """The edition as a web page, from the same frozen content as the e-mail."""
+    edition = _edition(request, pk)
+    return render(
+        request,
+        "proposals/bulletin/detail.html",
+        {"bulletin": edition, "data": edition.data},
+    )
+
+
+@role_required(can_moderate)
+@require_POST
+def bulletin_compose(request):
+    edition, created = service.compose_bulletin()
+    if created:
+        messages.success(request, _("Se compuso el borrador del mes anterior."))
+    else:
+        messages.info(request, _("La edición del mes anterior ya existía."))
+    return redirect("proposals:bulletin_edit", pk=edition.pk)
+
+
+@role_required(can_moderate)
+@require_http_methods(["GET", "POST"])
+def bulletin_edit(request, pk):
+    edition = get_object_or_404(Bulletin, pk=pk)
+    form = BulletinNoteForm(
+        request.POST or None, initial={"note": edition.editorial_note}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("accion") == "recomponer":
+                service.refresh_draft(bulletin_id=pk)
+            service.save_note(bulletin_id=pk, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Borrador actualizado."))
+        return redirect("proposals:bulletin_edit", pk=pk)
+    return render(
+        request,
+        "proposals/bulletin/edit.html",
+        {
+            "bulletin": edition,
+            "form": form,
+            "progress": service.bulletin_progress(edition),
+            "failed": _failed(edition),
+        },
+    )
+
+
+def _failed(edition: Bulletin):
+    if edition.content_id is None:
+        return []
+    return list(
+        Delivery.objects.filter(
+            content_id=edition.content_id, state=Delivery.State.FAILED
+        )
+        .only("pk", "to_email", "last_error")
+        .order_by("pk")[:100]
+    )
+
+
+@role_required(can_moderate)
+@require_GET
+def bulletin_progress(request, pk):
+    edition = get_object_or_404(Bulletin, pk=pk)
+    return render(
+        request,
+        "proposals/bulletin/_progress.html",
+        {"bulletin": edition, "progress": service.bulletin_progress(edition)},
+    )
+
+
+@csp_update({"style-src": [UNSAFE_INLINE]})
+@role_required(can_moderate)
+@require_GET
+def bulletin_email_preview(request, pk):
+    """The e-mail exactly as recipients will get it (its own inline styles allowed,
+    scripts still forbidden)."""
+    edition = get_object_or_404(Bulletin, pk=pk)
+    if edition.content_id:
+        html = edition.content.body_html
+    else:
+        _subject, _text, html = service.render(edition)
+    return HttpResponse(html)
+
+
+@role_required(can_moderate)
+@require_POST
+def bulletin_approve(request, pk):
+    edition = get_object_or_404(Bulletin, pk=pk)
+    if edition.status != Bulletin.Status.DRAFT:
+        messages.info(
+            request, _("Esta edición ya estaba aprobada: no se envía dos veces.")
+        )
+        return redirect("proposals:bulletin_edit", pk=pk)
+    service.approve_bulletin(bulletin_id=pk, actor=request.user)
+    messages.success(request, _("Edición aprobada: el envío comenzó."))
+    return redirect("proposals:bulletin_edit", pk=pk)
+
+
+@role_required(can_moderate)
+@require_POST
+def bulletin_retry(request, pk, delivery_pk):
+    edition = get_object_or_404(Bulletin, pk=pk)
+    delivery = get_object_or_404(
+        Delivery, pk=delivery_pk, content_id=edition.content_id, content__isnull=False
+    )
+    if retry_failed(delivery_id=delivery.pk):
+        messages.success(
+            request,
+            _("El envío a %(email)s volvió a la cola.") % {"email": delivery.to_email},
+        )
+    return redirect("proposals:bulletin_edit", pk=pk)

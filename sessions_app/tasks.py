@@ -1,0 +1,21 @@
+"""Scheduled jobs of the sessions app (dispatchers; see services.communications)."""
+
+from celery import shared_task
+
+from .services import communications
+
+
+@shared_task(name="sessions.send_monthly_invitations", acks_late=True)
+def send_monthly_invitations() -> int:
+    """Daily; acts only on the month's first working day."""
+    return communications.send_monthly_invitations()
+
+
+@shared_task(name="sessions.send_reminders", acks_late=True)
+def send_reminders() -> int:
+    return communications.send_reminders()
+
+
+@shared_task(name="sessions.send_post_session", acks_late=True)
+def send_post_session() -> dict:
+    return communications.send_post_session()
