@@ -216,17 +216,11 @@ def fan_out(bulletin: Bulletin) -> int:
     return len(recipients)
 
 
-def bulletin_progress(bulletin: Bulletin) -> dict[str, int]:
+def bulletin_progress(bulletin: Bulletin) -> dict:
+    """Sent / pending / failed counts, and whether the sending is over (read-only)."""
     if bulletin.content_id is None:
-        return dict.fromkeys(Delivery.State.values, 0)
-    counts = progress(Delivery.objects.filter(content_id=bulletin.content_id))
-    if (
-        bulletin.status == Bulletin.Status.APPROVED
-        and counts[Delivery.State.PENDING] == 0
-        and sum(counts.values())
-    ):
-        Bulletin.objects.filter(pk=bulletin.pk).update(
-            status=Bulletin.Status.SENT, sent_at=timezone.now()
-        )
-        bulletin.status = Bulletin.Status.SENT
+        counts = dict.fromkeys(Delivery.State.values, 0)
+    else:
+        counts = progress(Delivery.objects.filter(content_id=bulletin.content_id))
+    counts["done"] = bool(bulletin.recipients) and counts[Delivery.State.PENDING] == 0
     return counts

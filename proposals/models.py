@@ -244,8 +244,7 @@ class Bulletin(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "borrador", _("Borrador")
-        APPROVED = "aprobado", _("Aprobado y en envío")
-        SENT = "enviado", _("Enviado")
+        APPROVED = "aprobado", _("Aprobado")
 
     period_start = models.DateField(_("desde"), unique=True)
     period_end = models.DateField(_("hasta"))
@@ -274,7 +273,6 @@ class Bulletin(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("aprobado el"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("envío terminado el"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("edición del boletín")
