@@ -15,4 +15,8 @@ mkdir -p static/vendor/chartjs
 for f in chart.umd.min.js chart.umd.min.js.map; do
   cp "$tmp/node_modules/chart.js/dist/$f" static/vendor/chartjs/
 done
+# axe-core is test-only: the accessibility tests inject it into the pages they check.
+mkdir -p tests/e2e/vendor
+cp "$tmp/node_modules/axe-core/axe.min.js" tests/e2e/vendor/
+cp "$tmp/node_modules/axe-core/LICENSE" tests/e2e/vendor/axe-core.LICENSE
 echo "static/vendor refreshed"

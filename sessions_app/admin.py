@@ -13,7 +13,7 @@ class TopicAdmin(admin.ModelAdmin):
 class RegistrationInline(admin.TabularInline):
     model = Registration
     extra = 0
-    autocomplete_fields = ("user",)
+    raw_id_fields = ("user",)
     fields = ("user", "status", "walk_in", "created_at", "checked_in_at", "needs")
     readonly_fields = ("created_at",)
 
@@ -25,7 +25,7 @@ class SessionAdmin(admin.ModelAdmin):
     search_fields = ("title", "place")
     date_hierarchy = "starts_at"
     list_select_related = ("dependency",)
-    autocomplete_fields = ("dependency", "topic")
+
     readonly_fields = ("created_by", "created_at", "updated_at", "sequence")
     inlines = [RegistrationInline]
 
@@ -36,7 +36,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_filter = ("status", "walk_in")
     search_fields = ("user__email", "user__full_name", "session__title")
     list_select_related = ("session", "user")
-    autocomplete_fields = ("session", "user")
+    raw_id_fields = ("session", "user")
 
 
 class MinutesVersionInline(admin.TabularInline):

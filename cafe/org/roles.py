@@ -39,11 +39,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def sync_roles(group_model, permission_model, role_permissions=None) -> None:
+def sync_roles(
+    group_model, permission_model, role_permissions=None, *, strict: bool = True
+) -> None:
     """Make every role group exist and hold exactly its permissions.
 
     Takes the model classes so a data migration can pass its historical models.
-    Idempotent.
+    Idempotent. With ``strict=False`` a permission that does not exist yet is skipped
+    (after a database flush, permissions are recreated app by app).
     """
     role_permissions = role_permissions or ROLE_PERMISSIONS
     for name, perms in role_permissions.items():
@@ -51,11 +54,13 @@ def sync_roles(group_model, permission_model, role_permissions=None) -> None:
         wanted = []
         for dotted in sorted(perms):
             app_label, codename = dotted.split(".", 1)
-            wanted.append(
-                permission_model.objects.get(
-                    content_type__app_label=app_label, codename=codename
-                )
-            )
+            found = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if found is None and strict:
+                raise permission_model.DoesNotExist(dotted)
+            if found is not None:
+                wanted.append(found)
         group.permissions.set(wanted)
 
 

@@ -1,7 +1,7 @@
 """Signal receivers of the org app: they only call services."""
 
 from django.conf import settings
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_migrate, post_save, pre_save
 from django.dispatch import receiver
 
 from . import services
@@ -26,3 +26,14 @@ def end_sessions_of_deactivated(sender, instance, raw=False, **kwargs):
     if getattr(instance, "_ending_sessions", False):
         instance._ending_sessions = False
         services.end_user_sessions(user_id=instance.pk)
+
+
+@receiver(post_migrate, dispatch_uid="org_sync_roles")
+def keep_roles_in_sync(sender, using="default", **kwargs):
+    """After migrations (and after a test database flush), the role groups hold
+    exactly the permissions stated in cafe/org/roles.py."""
+    from django.contrib.auth.models import Group, Permission
+
+    from .roles import sync_roles
+
+    sync_roles(Group.objects.db_manager(using).model, Permission, strict=False)

@@ -1,0 +1,72 @@
+from django.contrib import admin
+
+from .models import Bulletin, Proposal, StatusChange, Support
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = (
+        "created_at",
+        "event",
+        "from_status",
+        "to_status",
+        "note",
+        "actor",
+        "is_public",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    """Read-only: proposals change only through the follow-up flow, which records
+    every change in the timeline."""
+
+    list_display = (
+        "pk",
+        "title",
+        "kind",
+        "status",
+        "responsible_dependency",
+        "due_date",
+    )
+    list_filter = (
+        "status",
+        "kind",
+        "is_hidden",
+        "is_anonymous",
+        "responsible_dependency",
+    )
+    search_fields = ("title", "text")
+    list_select_related = ("responsible_dependency",)
+    inlines = [StatusChangeInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Support)
+class SupportAdmin(admin.ModelAdmin):
+    list_display = ("proposal", "user", "created_at")
+    list_select_related = ("proposal", "user")
+    raw_id_fields = ("proposal", "user")
+
+
+@admin.register(Bulletin)
+class BulletinAdmin(admin.ModelAdmin):
+    list_display = ("period_start", "period_end", "status", "recipients", "approved_at")
+    list_filter = ("status",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
