@@ -56,7 +56,10 @@ def collect(period: Period) -> dict:
     in_period = Proposal.objects.filter(is_hidden=False).select_related(
         "responsible_dependency"
     )
-    accepted = in_period.filter(accepted_at__gte=start, accepted_at__lt=end)
+    # Commitments made that month and still standing (not declared not viable since).
+    accepted = in_period.filter(accepted_at__gte=start, accepted_at__lt=end).exclude(
+        status=Proposal.Status.NOT_VIABLE
+    )
     implemented = in_period.filter(
         status=Proposal.Status.IMPLEMENTED,
         implemented_at__gte=start,

@@ -1,6 +1,6 @@
 """Forms of the proposals app. They validate input; services apply the rules."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -107,6 +107,7 @@ class CaptureForm(CrispyFormMixin, forms.Form):
 
 class StatusForm(CrispyFormMixin, forms.Form):
     submit_label = _("Cambiar el estado")
+    id_prefix = "estado"
 
     new_status = forms.ChoiceField(label=_("Nuevo estado"))
     note = forms.CharField(
@@ -144,6 +145,7 @@ class StatusForm(CrispyFormMixin, forms.Form):
 
 class AcceptForm(CrispyFormMixin, forms.Form):
     submit_label = _("Aceptar con este compromiso")
+    id_prefix = "aceptar"
 
     dependency = forms.ModelChoiceField(
         label=_("Dependencia responsable"),
@@ -168,6 +170,7 @@ class AcceptForm(CrispyFormMixin, forms.Form):
 
 class AssignForm(CrispyFormMixin, forms.Form):
     submit_label = _("Asignar")
+    id_prefix = "asignar"
 
     dependency = forms.ModelChoiceField(
         label=_("Dependencia responsable"),
@@ -177,6 +180,7 @@ class AssignForm(CrispyFormMixin, forms.Form):
 
 class AnswerForm(CrispyFormMixin, forms.Form):
     submit_label = _("Publicar la respuesta")
+    id_prefix = "respuesta"
 
     answer = forms.CharField(
         label=_("Respuesta"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
@@ -185,6 +189,7 @@ class AnswerForm(CrispyFormMixin, forms.Form):
 
 class ProgressForm(CrispyFormMixin, forms.Form):
     submit_label = _("Agregar la nota de avance")
+    id_prefix = "avance"
 
     note = forms.CharField(
         label=_("Avance"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
@@ -193,16 +198,19 @@ class ProgressForm(CrispyFormMixin, forms.Form):
 
 class HideForm(CrispyFormMixin, forms.Form):
     submit_label = _("Ocultar")
+    id_prefix = "ocultar"
 
     reason = forms.CharField(label=_("Motivo (queda registrado)"), max_length=1000)
 
 
 class DuplicateForm(CrispyFormMixin, forms.Form):
     submit_label = _("Marcar como duplicada")
+    id_prefix = "duplicada"
 
     original = forms.IntegerField(
         label=_("Número de la propuesta original"),
         min_value=1,
+        max_value=2**63 - 1,  # the largest primary key; more would overflow
         help_text=_("Los apoyos de esta propuesta pasan a la original."),
     )
 
@@ -294,6 +302,9 @@ class DashboardFilterForm(forms.Form):
             raise forms.ValidationError(
                 _("La fecha inicial debe ser anterior a la final.")
             )
+        if end and end >= date.max:
+            # The period runs to the end of that day: one day more would overflow.
+            self.add_error("hasta", _("Elija una fecha anterior al 31/12/9999."))
         return cleaned
 
 

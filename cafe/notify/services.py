@@ -15,6 +15,7 @@ import base64
 import hashlib
 import html
 import logging
+import secrets
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -277,7 +278,11 @@ def deliver_batch(*, delivery_ids: list[int]) -> dict[str, int]:
     leaves its row pending for the next round.
     """
     now = timezone.now()
-    lease = now + timedelta(seconds=settings.NOTIFY_CLAIM_SECONDS)
+    # The lease doubles as this call's claim mark: a random microsecond offset keeps
+    # two calls at the same instant from reading each other's rows as their own.
+    lease = now + timedelta(
+        seconds=settings.NOTIFY_CLAIM_SECONDS, microseconds=secrets.randbelow(10**6)
+    )
     Delivery.objects.filter(pk__in=delivery_ids, state=Delivery.State.PENDING).filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     ).update(claimed_until=lease, attempts=F("attempts") + 1, updated_at=now)

@@ -44,8 +44,12 @@ class CrispyFormMixin:
     """Give a stock Django form a crispy helper with one submit button."""
 
     submit_label = _("Guardar")
+    # Several forms on one page need distinct element ids (labels point at them).
+    id_prefix = None
 
     def __init__(self, *args, **kwargs):
+        if self.id_prefix:
+            kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", self.submit_label))
