@@ -31,19 +31,24 @@ def register_nav_item(item: NavItem) -> None:
 
 def nav_for(user, request_path: str = "") -> list[dict]:
     """The entries ``user`` may use, with their URL and whether they are current."""
-    entries = []
-    for item in _items:
-        if not item.visible(user):
-            continue
-        url = reverse(item.url_name)
-        current = url == request_path if url == "/" else request_path.startswith(url)
-        entries.append(
-            {
-                "label": item.label,
-                "url": url,
-                "current": current,
-                "section": item.section,
-                "description": item.description,
-            }
-        )
+    entries = [
+        {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "current": False,
+            "section": item.section,
+            "description": item.description,
+        }
+        for item in _items
+        if item.visible(user)
+    ]
+    # The current entry is the most specific one whose address starts the path.
+    matches = [
+        e
+        for e in entries
+        if e["url"] == request_path
+        or (e["url"] != "/" and request_path.startswith(e["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["current"] = True
     return entries

@@ -24,6 +24,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CAFE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -77,9 +78,9 @@ def page(context, request):
     problems = []
     page.on(
         "console",
-        lambda message: problems.append(message.text)
-        if message.type == "error"
-        else None,
+        lambda message: (
+            problems.append(message.text) if message.type == "error" else None
+        ),
     )
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.csp_problems = problems
@@ -128,16 +129,19 @@ def axe_context(context):
 def run_axe(page) -> list[dict]:
     """WCAG 2.0/2.1 A and AA rules of axe-core on the current page."""
     return page.evaluate(
-        """async () => {
+        """async (tags) => {
             const result = await axe.run(document, {
-                runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+                runOnly: {type: "tag", values: tags},
                 resultTypes: ["violations"],
             });
             return result.violations.map(v => ({
                 id: v.id,
                 impact: v.impact,
                 help: v.help,
-                nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " :: " + n.failureSummary),
+                nodes: v.nodes.slice(0, 5).map(
+                    n => n.target.join(" ") + " :: " + n.failureSummary
+                ),
             }));
-        }"""
+        }""",
+        WCAG_TAGS,
     )

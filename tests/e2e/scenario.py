@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from cafe.notify.models import Delivery
 from cafe.testing.factories import DependencyFactory, UserFactory
-from proposals import bulletin, services as proposal_services
+from proposals import bulletin
+from proposals import services as proposal_services
 from proposals.models import Bulletin, Proposal
 from proposals.tests.factories import ProposalFactory
 from sessions_app import services as session_services
@@ -31,7 +32,9 @@ def build() -> dict:
             full_name="Laura Martínez", email="laura@prueba.gov.co", dependency=talent
         ),
         "comunicaciones": UserFactory(
-            full_name="Andrés Gómez", email="andres@prueba.gov.co", role="Comunicaciones"
+            full_name="Andrés Gómez",
+            email="andres@prueba.gov.co",
+            role="Comunicaciones",
         ),
         "despacho": UserFactory(
             full_name="Carlos Restrepo", email="carlos@prueba.gov.co", role="Despacho"
@@ -44,7 +47,10 @@ def build() -> dict:
             liaison_of=talent,
         ),
         "admin": UserFactory(
-            full_name="Mesa TIC", email="tic@prueba.gov.co", is_superuser=True, is_staff=True
+            full_name="Mesa TIC",
+            email="tic@prueba.gov.co",
+            is_superuser=True,
+            is_staff=True,
         ),
     }
     colleagues = UserFactory.create_batch(6, dependency=talent)
@@ -60,7 +66,9 @@ def build() -> dict:
         meeting_url="https://reuniones.prueba.gov.co/cafe",
         starts_at=(now + timedelta(days=20)).replace(second=0, microsecond=0),
     )
-    draft = SessionFactory(title="Borrador de diciembre", dependency=other, status="borrador")
+    draft = SessionFactory(
+        title="Borrador de diciembre", dependency=other, status="borrador"
+    )
     SessionFactory(title="Sesión cancelada", status="cancelada", cancel_reason="Agenda")
     held = held_session(title="Café con Planeación", dependency=talent, topic=topic)
     review = held_session(title="Café en revisión", dependency=other)
@@ -69,7 +77,9 @@ def build() -> dict:
     for person in [people["servidor"], *colleagues[:5]]:
         RegistrationFactory(session=held, user=person, checked_in_at=held.starts_at)
     for person in colleagues[:5]:
-        Feedback.objects.create(session=held, user=person, felt_heard=4, useful=5, trust=3)
+        Feedback.objects.create(
+            session=held, user=person, felt_heard=4, useful=5, trust=3
+        )
     comunicaciones, despacho = people["comunicaciones"], people["despacho"]
     session_services.save_minutes(
         session_id=held.pk,
@@ -88,7 +98,10 @@ def build() -> dict:
     )
     accepted = ProposalFactory(title="Pausas activas", author=people["servidor"])
     proposal_services.change_status(
-        proposal_id=accepted.pk, actor=despacho, new_status="en_analisis", note="Revisión"
+        proposal_id=accepted.pk,
+        actor=despacho,
+        new_status="en_analisis",
+        note="Revisión",
     )
     proposal_services.accept_proposal(
         proposal_id=accepted.pk,

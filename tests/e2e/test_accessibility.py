@@ -105,9 +105,9 @@ def check(page, path, action) -> list[str]:
         form.evaluate("form => { form.noValidate = true; }")
         form.locator("[type=submit]").last.click()
         page.wait_for_load_state()
+    where = f"{path} (errores)" if action else path
     return [
-        f"{path}{' (errores)' if action else ''}: {v['id']} ({v['impact']}) {v['help']} "
-        f"{v['nodes']}"
+        f"{where}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}"
         for v in run_axe(page)
     ]
 
@@ -153,7 +153,9 @@ def test_anonymous_pages_and_error_states(world, axe_context, page):
     page.get_by_label("Correo institucional").fill("laura@prueba.gov.co")
     page.get_by_label("Contraseña").fill(scenario.PASSWORD)
     page.get_by_role("button", name="Ingresar").click()
-    assert page.get_by_role("heading", name="Acceso bloqueado temporalmente").is_visible()
+    assert page.get_by_role(
+        "heading", name="Acceso bloqueado temporalmente"
+    ).is_visible()
     problems += [f"bloqueo: {v['id']} {v['nodes']}" for v in run_axe(page)]
     assert problems == []
 
