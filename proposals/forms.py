@@ -279,10 +279,14 @@ class ProposalFilterForm(forms.Form):
 
 class DashboardFilterForm(forms.Form):
     desde = forms.DateField(
-        label=_("Desde"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Desde"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     hasta = forms.DateField(
-        label=_("Hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Hasta"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     dependencia = forms.ModelChoiceField(
         label=_("Dependencia"),

@@ -21,12 +21,12 @@ def can_see_hidden(user) -> bool:
     return can_moderate(user) or can_answer_proposals(user)
 
 
-def base_queryset(user):
+def base_queryset(user, *, include_hidden: bool = False):
     """Proposals a person may see, with what every list row shows."""
     queryset = Proposal.objects.select_related(
         "topic", "session", "responsible_dependency", "author"
     )
-    if not can_see_hidden(user):
+    if not (include_hidden or can_see_hidden(user)):
         queryset = queryset.filter(is_hidden=False)
     return queryset.annotate(
         support_count=Count("supports", distinct=True),
@@ -65,13 +65,16 @@ def overdue(queryset=None, today=None):
     return queryset.filter(status__in=[S.ACCEPTED, S.IN_PROGRESS], due_date__lt=today)
 
 
-def proposal_for_page(*, proposal_id: int, user) -> Proposal:
-    """One proposal with its timeline; hidden ones only for moderators and Despacho."""
+def proposal_for_page(
+    *, proposal_id: int, user, include_hidden: bool = False
+) -> Proposal:
+    """One proposal with its timeline; hidden ones only for moderators and Despacho,
+    or with ``include_hidden`` for whoever holds its tracking code."""
     timeline = StatusChange.objects.select_related("actor").order_by("created_at", "pk")
     if not can_see_hidden(user):
         timeline = timeline.filter(is_public=True)
     return (
-        base_queryset(user)
+        base_queryset(user, include_hidden=include_hidden)
         .select_related("duplicate_of")
         .prefetch_related(Prefetch("changes", queryset=timeline, to_attr="timeline"))
         .get(pk=proposal_id)

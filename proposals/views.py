@@ -50,8 +50,9 @@ def my_proposals(request):
 @require_http_methods(["GET", "POST"])
 def proposal_create(request):
     initial = {}
-    if request.GET.get("sesion", "").isdigit():
-        initial["session"] = int(request.GET["sesion"])
+    session_id = request.GET.get("sesion", "")
+    if session_id.isascii() and session_id.isdigit() and len(session_id) <= 18:
+        initial["session"] = int(session_id)
     form = forms.ProposalForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -313,8 +314,9 @@ def lookup(request):
         if found is None:
             form.add_error("code", _("No encontramos una propuesta con ese código."))
         else:
+            # The code holder sees the proposal even when moderation hid it.
             proposal = selectors.proposal_for_page(
-                proposal_id=found.pk, user=request.user
+                proposal_id=found.pk, user=request.user, include_hidden=True
             )
     return render(
         request, "proposals/lookup.html", {"form": form, "proposal": proposal}

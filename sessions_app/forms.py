@@ -135,7 +135,7 @@ class SessionFilterForm(forms.Form):
             try:
                 year, month = (int(p) for p in value.split("-", 1))
                 date(year, month, 1)
-            except ValueError:
+            except (ValueError, OverflowError):
                 raise forms.ValidationError(_("Escriba el mes como AAAA-MM.")) from None
         return value
 
@@ -151,8 +151,11 @@ class MonthForm(forms.Form):
         try:
             year, month = (int(p) for p in value.split("-", 1))
             first = date(year, month, 1)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise forms.ValidationError(_("Escriba el mes como AAAA-MM.")) from None
+        if year >= date.max.year:
+            # The last year cannot be planned: its month lookups overflow.
+            raise forms.ValidationError(_("Elija un mes anterior al año 9999."))
         today = timezone.localdate()
         last = date(year, month, calendar.monthrange(year, month)[1])
         if last <= today:
@@ -172,13 +175,15 @@ class PlannedSessionForm(forms.Form):
         widget=forms.HiddenInput,
     )
     day = forms.DateField(
-        label=_("Fecha"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Fecha"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     start = forms.TimeField(
-        label=_("Inicio"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Inicio"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     end = forms.TimeField(
-        label=_("Fin"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Fin"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     place = forms.CharField(label=_("Lugar"), max_length=200)
     capacity = forms.IntegerField(label=_("Cupos"), min_value=1, max_value=5000)

@@ -23,7 +23,7 @@ class Topic(models.Model):
     kind = models.CharField(
         _("tipo"), max_length=20, choices=Kind.choices, default=Kind.THEME
     )
-    description = models.TextField(_("descripción"), blank=True)
+    description = models.TextField(_("descripción"), blank=True, max_length=2000)
     is_active = models.BooleanField(_("activo"), default=True)
 
     class Meta:
@@ -50,7 +50,7 @@ class Session(models.Model):
         CANCELLED = "cancelada", _("Cancelada")
 
     title = models.CharField(_("título"), max_length=200)
-    description = models.TextField(_("descripción"), blank=True)
+    description = models.TextField(_("descripción"), blank=True, max_length=4000)
     topic = models.ForeignKey(
         Topic,
         verbose_name=_("tema o campaña"),

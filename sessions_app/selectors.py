@@ -110,9 +110,9 @@ def month_bounds(value: str):
     try:
         year, month = (int(part) for part in value.split("-", 1))
         start = datetime(year, month, 1, tzinfo=timezone.get_current_timezone())
-    except (ValueError, TypeError):
+        return start, start + relativedelta(months=1)
+    except (ValueError, TypeError, OverflowError):
         return None
-    return start, start + relativedelta(months=1)
 
 
 def upcoming_sessions(*, user, month="", dependency_id=None, topic_id=None, format=""):

@@ -60,6 +60,8 @@ class LoginForm(CrispyFormMixin, AuthenticationForm):
 
     username = forms.EmailField(
         label=_("Correo institucional"),
+        # As User.email: a longer address would overflow django-axes' username column.
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(

@@ -22,7 +22,7 @@ from ..forms import (
 )
 from ..models import Registration, Session, Topic
 from ..permissions import can_manage_sessions
-from .common import report
+from .common import as_id, report
 
 manage = role_required(can_manage_sessions)
 
@@ -31,7 +31,7 @@ manage = role_required(can_manage_sessions)
 @require_http_methods(["GET", "POST"])
 def session_admin_list(request):
     if request.method == "POST":
-        ids = [int(pk) for pk in request.POST.getlist("sesiones") if pk.isdigit()]
+        ids = [pk for pk in map(as_id, request.POST.getlist("sesiones")) if pk]
         if not ids:
             messages.error(request, _("Marque al menos una sesión en borrador."))
         else:
@@ -193,7 +193,7 @@ def planner(request):
         names = dict(Dependency.objects.values_list("pk", "name"))
         for form in formset.forms:
             value = str(form["dependency"].value())
-            rows.append((form, names.get(int(value), "") if value.isdigit() else ""))
+            rows.append((form, names.get(as_id(value), "")))
     return render(
         request,
         "sessions/manage/planner.html",
@@ -231,6 +231,7 @@ def attendance(request, pk):
 @manage
 @require_POST
 def attendance_set(request, pk, registration_pk):
+    get_object_or_404(Session, pk=pk)
     present = request.POST.get("presente") == "1"
     try:
         registration = services.set_attendance(
@@ -254,6 +255,7 @@ def attendance_set(request, pk, registration_pk):
 @manage
 @require_POST
 def attendance_walk_in(request, pk):
+    get_object_or_404(Session, pk=pk)
     form = WalkInForm(request.POST)
     if form.is_valid():
         try:
@@ -271,6 +273,7 @@ def attendance_walk_in(request, pk):
 @manage
 @require_POST
 def session_mark_held(request, pk):
+    get_object_or_404(Session, pk=pk)
     try:
         services.mark_session_held(session_id=pk, actor=request.user)
     except ValidationError as error:

@@ -47,6 +47,7 @@ def minutes_edit(request, pk):
 @role_required(can_manage_sessions)
 @require_POST
 def minutes_submit(request, pk):
+    get_object_or_404(Session, pk=pk)
     try:
         services.submit_minutes(session_id=pk, actor=request.user)
     except ValidationError as error:
