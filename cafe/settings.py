@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cafe.notify",
     "sessions_app",
     "proposals",
+    "cafe.bench",
 ]
 
 MIDDLEWARE = [
