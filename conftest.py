@@ -14,6 +14,14 @@ from cafe.testing.smtp import SmtpSink
 REQUIRE_SERVICES = os.environ.get("CAFE_REQUIRE_SERVICES") == "1"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the dashboard's figures live there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def require_service(available: bool, reason: str) -> None:
     if available:
         return

@@ -347,6 +347,10 @@ PROPOSALS_MIN_ANONYMOUS_AUDIENCE = env.int(
 PROPOSALS_COMMITMENT_BUSINESS_DAYS = env.int(
     "PROPOSALS_COMMITMENT_BUSINESS_DAYS", default=30
 )
+# The dashboard's figures are cached until the data changes, and at most this long.
+PROPOSALS_DASHBOARD_CACHE_SECONDS = env.int(
+    "PROPOSALS_DASHBOARD_CACHE_SECONDS", default=300
+)
 
 # --- Logging ------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import Bulletin, Proposal, StatusChange, Support
 
 
@@ -55,9 +56,26 @@ class ProposalAdmin(admin.ModelAdmin):
 
 @admin.register(Support)
 class SupportAdmin(admin.ModelAdmin):
+    """Adding, moving or deleting a support here recounts the proposals it touches
+    (the admin views run in a transaction), so Proposal.support_count stays exact."""
+
     list_display = ("proposal", "user", "created_at")
     list_select_related = ("proposal", "user")
     raw_id_fields = ("proposal", "user")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        moved_from = form.initial.get("proposal")  # set when changing a support
+        services.recount_supports({obj.proposal_id, moved_from} - {None})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.recount_supports([obj.proposal_id])
+
+    def delete_queryset(self, request, queryset):
+        touched = set(queryset.values_list("proposal_id", flat=True))
+        super().delete_queryset(request, queryset)
+        services.recount_supports(touched)
 
 
 @admin.register(Bulletin)

@@ -18,6 +18,7 @@ class ProposalsConfig(AppConfig):
             register_session_section,
         )
 
+        from . import signals  # noqa: F401
         from .integration import (
             followups_of_session,
             proposals_of_session,
@@ -82,6 +83,9 @@ class ProposalsConfig(AppConfig):
         register_personal_data(proposals_section)
         register_personal_data(supports_section)
 
+        from .dashboard import watch_dashboard_sources
         from .demo import seed_proposals
+
+        watch_dashboard_sources()
 
         register_demo_step(seed_proposals)

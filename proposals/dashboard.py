@@ -6,16 +6,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Aggregate, Count, F, FloatField, Q, Sum, Window
 from django.db.models.functions import Extract, TruncMonth
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app.models import Feedback, Registration, Session
 
-from .models import Proposal
+from .models import Proposal, StatusChange
 from .selectors import overdue
 
 S = Proposal.Status
@@ -311,3 +314,70 @@ def chart_payload(dashboard: Dashboard) -> dict:
             ],
         },
     }
+
+
+# --- Cached figures ----------------------------------------------------------------
+#
+# The figures aggregate every session, registration and proposal of the period, so
+# they are kept in the cache (Redis in production, CACHE_URL) under a generation
+# number. Any change to the data they read bumps the generation once the transaction
+# commits (see ``watch_dashboard_sources``), so the next visit recomputes; the time
+# limit bounds staleness where a change bypasses the model signals (bulk updates) or
+# the cache is per process (the local-memory default).
+
+GENERATION_KEY = "dashboard:generation"
+
+
+def _generation() -> int:
+    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not in the cache (evicted, or a fresh cache)
+        cache.add(GENERATION_KEY, 2, timeout=None)
+
+
+def invalidate_dashboard(**_signal_kwargs) -> None:
+    """Make the next dashboard visit recompute: now, and again once the current
+    transaction commits (a visit in between may have cached the old figures)."""
+    _bump()
+    pending = transaction.get_connection().run_on_commit
+    if not any(callback is _bump for _sids, callback, _robust in pending):
+        transaction.on_commit(_bump)
+
+
+def cached_dashboard(*, period: Period, dependency=None) -> Dashboard:
+    """``build_dashboard`` for today, from the cache while nothing has changed."""
+    today = timezone.localdate()
+    key = ":".join(
+        str(part)
+        for part in (
+            "dashboard",
+            _generation(),  # read before computing: a change meanwhile wins
+            today,
+            period.start,
+            period.end,
+            getattr(dependency, "pk", "todas"),
+        )
+    )
+    data = cache.get(key)
+    if data is None:
+        data = build_dashboard(period=period, dependency=dependency, today=today)
+        cache.set(key, data, timeout=settings.PROPOSALS_DASHBOARD_CACHE_SECONDS)
+    return data
+
+
+def watch_dashboard_sources() -> None:
+    """Connect the invalidation to every model the figures read."""
+    from cafe.org.models import Dependency
+
+    sources = [Proposal, StatusChange, Session, Registration, Feedback, Dependency]
+    for model in [*sources, get_user_model()]:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                invalidate_dashboard,
+                sender=model,
+                dispatch_uid=f"dashboard-{model._meta.label}-{signal is post_save}",
+            )

@@ -1,6 +1,5 @@
 """The Secretary's dashboard and exports (Despacho; read-only for Comunicaciones)."""
 
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -32,7 +31,7 @@ def _filters(request):
 @require_GET
 def dashboard_page(request):
     form, period, dependency = _filters(request)
-    data = dashboard.build_dashboard(period=period, dependency=dependency)
+    data = dashboard.cached_dashboard(period=period, dependency=dependency)
     return render(
         request,
         "proposals/dashboard.html",
@@ -54,7 +53,6 @@ def export(request, fmt):
     proposals = (
         dashboard.proposals_in(period, dependency)
         .select_related("author", "session", "topic", "responsible_dependency")
-        .annotate(support_count=Count("supports"))
         .order_by("created_at", "pk")
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

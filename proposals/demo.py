@@ -10,7 +10,7 @@ from sessions_app.models import Session
 
 from . import services
 from .bulletin import compose_bulletin
-from .models import Proposal, Support
+from .models import Proposal
 
 IDEAS = [
     (
@@ -79,7 +79,7 @@ def seed_proposals(stdout) -> None:
             now=timezone.now() - timedelta(days=60 - index * 7),
         )
         for supporter in staff[index + 1 : index + 6]:
-            Support.objects.get_or_create(proposal=proposal, user=supporter)
+            services.support_proposal(proposal=proposal, user=supporter)
         created.append(proposal)
     first, second, third, fourth, fifth, _sixth = created
     services.change_status(

@@ -66,7 +66,7 @@ def rows(proposals, today=None):
             _("Sí") if overdue else _("No"),
             p.outcome,
             p.impact,
-            getattr(p, "support_count", ""),
+            p.support_count,
         ]
 
 

@@ -1,6 +1,7 @@
 """Proposals, questions and concerns, their follow-up timeline and supports."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -107,6 +108,15 @@ class Proposal(models.Model):
         blank=True,
         related_name="duplicates",
     )
+    # Denormalised: how many Support rows the proposal has. Kept exact in the same
+    # transaction by every write that adds, removes or moves supports (see
+    # services.capture.support_proposal, withdraw_support, recount_supports), so the
+    # list shows and sorts by it without a GROUP BY over every proposal.
+    support_count = models.PositiveIntegerField(_("apoyos"), default=0, editable=False)
+    # The Spanish full-text document of title and text, written by a PostgreSQL
+    # trigger on every INSERT and UPDATE (migration 0004) and GIN-indexed there.
+    # Stays empty on other databases, which use the simple search fallback.
+    search_document = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("propuesta")
@@ -126,8 +136,15 @@ class Proposal(models.Model):
                 name="proposal_not_duplicate_of_itself",
             ),
         ]
-        # The Spanish full-text index exists on PostgreSQL only (migration 0002).
+        # The GIN index on search_document and its trigger exist on PostgreSQL only
+        # (migration 0004).
         indexes = [
+            # The list's orders: "recientes" (the default) and "apoyos".
+            models.Index(fields=["-created_at", "-id"], name="proposal_recent_idx"),
+            models.Index(
+                fields=["-support_count", "-created_at", "-id"],
+                name="proposal_supported_idx",
+            ),
             models.Index(fields=["status", "due_date"], name="proposal_status_due_idx"),
             models.Index(
                 fields=["is_hidden", "created_at"], name="proposal_visible_idx"

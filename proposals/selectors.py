@@ -22,14 +22,17 @@ def can_see_hidden(user) -> bool:
 
 
 def base_queryset(user, *, include_hidden: bool = False):
-    """Proposals a person may see, with what every list row shows."""
+    """Proposals a person may see, with what every list row shows.
+
+    The support count is the stored ``Proposal.support_count`` (no aggregate, so the
+    pages read only the rows they show and the paginator counts with a plain COUNT);
+    the search document is only searched, never shown, so it is not loaded."""
     queryset = Proposal.objects.select_related(
         "topic", "session", "responsible_dependency", "author"
-    )
+    ).defer("search_document")
     if not (include_hidden or can_see_hidden(user)):
         queryset = queryset.filter(is_hidden=False)
     return queryset.annotate(
-        support_count=Count("supports", distinct=True),
         i_support=Exists(Support.objects.filter(proposal=OuterRef("pk"), user=user)),
     )
 

@@ -1,12 +1,15 @@
 """Spanish full-text index (PostgreSQL only) and the moderation permission."""
 
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 
 from cafe.org.roles import apply_roles_in_migration
-from proposals.search import SEARCH_VECTOR
 
-INDEX = GinIndex(SEARCH_VECTOR, name="proposal_search_idx")
+# The search expression at the time (replaced by a stored document in migration 0004).
+INDEX = GinIndex(
+    SearchVector("title", "text", config="spanish"), name="proposal_search_idx"
+)
 
 ROLES = {
     "Servidor": frozenset(),

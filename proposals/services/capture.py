@@ -13,6 +13,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -165,6 +167,14 @@ def find_by_tracking_code(code: str) -> Proposal | None:
     return Proposal.objects.filter(tracking_code_hash=hash_tracking_code(code)).first()
 
 
+def _add_to_support_count(proposal_id: int, delta: int) -> None:
+    """Move the stored counter with the row it counts, in the caller's transaction
+    (an F() update: concurrent supports add up instead of overwriting each other)."""
+    Proposal.objects.filter(pk=proposal_id).update(
+        support_count=F("support_count") + delta
+    )
+
+
 def support_proposal(*, proposal: Proposal, user) -> bool:
     """Support once. Returns False if the person already supported it."""
     if proposal.is_hidden:
@@ -174,11 +184,39 @@ def support_proposal(*, proposal: Proposal, user) -> bool:
     try:
         with transaction.atomic():
             Support.objects.create(proposal=proposal, user=user)
+            _add_to_support_count(proposal.pk, 1)
     except IntegrityError:
         return False
     return True
 
 
 def withdraw_support(*, proposal: Proposal, user) -> bool:
-    deleted, _count = Support.objects.filter(proposal=proposal, user=user).delete()
+    with transaction.atomic():
+        deleted, _count = Support.objects.filter(proposal=proposal, user=user).delete()
+        if deleted:
+            _add_to_support_count(proposal.pk, -deleted)
     return bool(deleted)
+
+
+def recount_supports(proposal_ids) -> None:
+    """Set the stored counter of these proposals from the Support table (one UPDATE),
+    for writes that move or remove supports in bulk. Call it inside the transaction
+    of that write."""
+    counts = (
+        Support.objects.filter(proposal=OuterRef("pk"))
+        .order_by()
+        .values("proposal")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Proposal.objects.filter(pk__in=list(proposal_ids)).update(
+        support_count=Coalesce(Subquery(counts), Value(0))
+    )
+
+
+def forget_supports_of(*, user) -> None:
+    """Before a person is deleted (their supports go with them, CASCADE): take their
+    supports off the counters, in the transaction of the deletion."""
+    Proposal.objects.filter(supports__user=user).update(
+        support_count=F("support_count") - 1
+    )

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Proposal, StatusChange, Support
+from .capture import recount_supports
 
 
 def _log(proposal: Proposal, actor, note: str) -> None:
@@ -72,6 +73,7 @@ def mark_duplicate(*, proposal_id: int, original_id: int, actor) -> Proposal:
         )
         moving.update(proposal=original)
         Support.objects.filter(proposal=proposal).delete()
+        recount_supports([proposal.pk, original.pk])
         proposal.duplicate_of = original
         proposal.is_hidden = True
         proposal.hidden_reason = _("Duplicada de «%(title)s».") % {

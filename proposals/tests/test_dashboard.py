@@ -2,9 +2,12 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cafe.testing.factories import DependencyFactory, UserFactory
+from proposals import services
 from proposals.models import Proposal
 from proposals.tests.factories import ProposalFactory
 from sessions_app.models import Feedback
@@ -76,6 +79,32 @@ def test_figures(login, despacho, scenario):
     assert figures["overdue"] == 1
     assert figures["pulse_heard"] == pytest.approx(4.0)
     assert figures["pulse_trust"] == pytest.approx(2.0)
+
+
+def test_figures_come_from_the_cache_until_the_data_changes(login, despacho, scenario):
+    client = login(despacho)
+    with CaptureQueriesContext(connection) as computed:
+        first = client.get("/propuestas/tablero/").context["dashboard"].figures
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get("/propuestas/tablero/").context["dashboard"].figures
+    assert again == first
+    assert len(cached) < len(computed)
+    assert not any("proposals_proposal" in q["sql"] for q in cached.captured_queries)
+
+    services.submit_proposal(
+        user=scenario["staff"][0],
+        kind="propuesta",
+        title="Una propuesta nueva",
+        text="Llegó después de la primera visita al tablero.",
+        anonymous=False,
+    )
+    after = client.get("/propuestas/tablero/").context["dashboard"].figures
+    assert after["received"] == first["received"] + 1
+
+    scenario["staff"][1].is_active = False
+    scenario["staff"][1].save()
+    latest = client.get("/propuestas/tablero/").context["dashboard"].figures
+    assert latest["active_staff"] == after["active_staff"] - 1
 
 
 def test_dependency_filter(login, despacho, scenario):

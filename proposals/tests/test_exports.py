@@ -11,8 +11,9 @@ from django.shortcuts import resolve_url
 from django.utils import timezone
 
 from cafe.testing.factories import UserFactory
+from proposals import services
 from proposals.exports import headers
-from proposals.models import Proposal, Support
+from proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def data():
     make("Oculta", is_hidden=True, hidden_reason="Duplicada")  # not exported
     make("De hace dos años", days_ago=730)  # outside the default period
     for person in UserFactory.create_batch(3):
-        Support.objects.create(proposal=named, user=person)
+        services.support_proposal(proposal=named, user=person)
     return {
         "named": named,
         "anonymous": anonymous,

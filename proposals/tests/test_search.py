@@ -4,6 +4,8 @@ simple fallback used on SQLite."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cafe.testing.factories import UserFactory
@@ -143,3 +145,63 @@ def test_simple_fallback_finds_words_in_the_text(servidor, proposals):
 def test_the_list_searches_on_sqlite_too(login, servidor, proposals):
     client = login(servidor)
     assert found(client, "bicicletas") == ["Parqueaderos"]
+
+
+# --- The stored search document (PostgreSQL trigger, migration 0004) -----------------
+
+
+def document_of(proposal) -> str | None:
+    return Proposal.objects.values_list("search_document", flat=True).get(
+        pk=proposal.pk
+    )
+
+
+def test_the_trigger_writes_the_document_searched_by_stem(postgres, login, servidor):
+    travel = make("Viático de transporte", "Pagar a tiempo a quien viaja por trabajo.")
+    make("Parqueaderos", "Faltan cupos para bicicletas.")
+    assert "viatic" in document_of(travel)  # the Spanish stem, written on INSERT
+    client = login(servidor)
+    # Plural with an accent in the query, singular in the title.
+    assert found(client, "viáticos") == ["Viático de transporte"]
+    assert found(client, "VIATICO") == ["Viático de transporte"]
+    assert found(client, "viajar") == ["Viático de transporte"]  # "viaja" in the text
+
+
+def test_the_document_follows_edits_of_title_and_text(postgres, login, servidor):
+    proposal = make("Viáticos en línea", "Tramitar los formatos sin papel.")
+    client = login(servidor)
+    assert found(client, "viáticos") == ["Viáticos en línea"]
+    # An UPDATE of the title (QuerySet.update, no model save) goes through the trigger.
+    Proposal.objects.filter(pk=proposal.pk).update(title="Bonos de alimentación")
+    assert found(client, "viáticos") == []
+    assert found(client, "bono") == ["Bonos de alimentación"]
+    # A full save from an instance that never loaded the document (None in memory)
+    # still stores the document of the new text, not NULL.
+    proposal.title = "Bonos de alimentación"
+    proposal.text = "Entregar bonos de almuerzo a quienes trabajan en campo."
+    proposal.save()
+    assert found(client, "almuerzos") == ["Bonos de alimentación"]
+    assert found(client, "formatos") == []
+    # A save of other columns only keeps the document as it was.
+    proposal.status = Proposal.Status.IN_ANALYSIS
+    proposal.save(update_fields=["status"])
+    assert found(client, "almuerzos") == ["Bonos de alimentación"]
+
+
+def test_searching_reads_the_stored_document_and_counts_without_ranking(
+    postgres, login, servidor, proposals
+):
+    client = login(servidor)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get("/propuestas/", {"q": "capacitaciones"})
+    assert [p.title for p in response.context["page"]] == ["Formación del personal"]
+    searches = [q["sql"] for q in context.captured_queries if "@@" in q["sql"]]
+    assert len(searches) == 2  # the paginator's count and the page
+    count, page = sorted(searches, key=lambda sql: "COUNT(*)" not in sql)
+    # The count is a plain COUNT(*) of the matches: no rank, no subquery.
+    assert count.startswith("SELECT COUNT(*)") and "ts_rank" not in count
+    assert "SELECT COUNT(*) FROM (" not in count
+    assert "ts_rank" in page
+    # Neither parses the texts again: both use the stored, indexed document.
+    assert not any("to_tsvector" in sql for sql in searches)
+    assert all('"search_document" @@' in sql for sql in searches)

@@ -1,8 +1,9 @@
 """Build a synthetic entity at a chosen scale, with bulk inserts.
 
 At ``--factor 1``: 50 dependencies, 5,000 staff, 24 months of sessions (1,200 sessions,
-about 36,000 registrations), 20,000 proposals with about 80,000 status changes and
-10,000 pulse answers. Everything is deterministic (a fixed random seed).
+about 36,000 registrations) and the next six weeks published, 20,000 proposals with
+about 80,000 status changes and 30,000 supports, and 10,000 pulse answers. Everything
+is deterministic (a fixed random seed).
 """
 
 import random
@@ -113,13 +114,14 @@ def build(factor: float, rng: random.Random) -> dict[str, int]:
     for user in users:
         by_dep.setdefault(user.dependency_id, []).append(user)
 
+    # 24 months of history, and the next six weeks already published (at least a
+    # page of them at any scale, as any entity has its next cycle announced).
+    history = scaled(1200, factor, 4)
+    upcoming = max(scaled(60, factor), 24)
+    moments = [now - timedelta(days=730 - i * 730 / history) for i in range(history)]
+    moments += [now + timedelta(days=2 + i * 40 / upcoming) for i in range(upcoming)]
     sessions = []
-    for index in range(scaled(1200, factor, 4)):
-        day = (
-            now
-            - timedelta(days=730)
-            + timedelta(days=index * 730 / scaled(1200, factor, 4))
-        )
+    for index, day in enumerate(moments):
         start = datetime.combine(timezone.localtime(day).date(), time(9, 0), tzinfo=tz)
         held = start < now
         sessions.append(
@@ -151,7 +153,9 @@ def build(factor: float, rng: random.Random) -> dict[str, int]:
                     session=session,
                     user=user,
                     status=Registration.Status.CONFIRMED,
-                    created_at=session.registration_opens_at + timedelta(hours=1),
+                    created_at=min(
+                        session.registration_opens_at + timedelta(hours=1), now
+                    ),
                     checked_in_at=session.starts_at if came else None,
                 )
             )
@@ -211,8 +215,11 @@ def build(factor: float, rng: random.Random) -> dict[str, int]:
             )
         )
         plans.append((steps, not_viable))
-    proposals = Proposal.objects.bulk_create(proposals, batch_size=BATCH)
 
+    # Timelines and supports are drawn before the proposals are inserted (the same
+    # draws, in the same order, as always), so each proposal is inserted with its
+    # support count: the number of distinct people who support it, i.e. the Support
+    # rows that will really exist (a repeated person would be ignored as a conflict).
     changes, supports = [], []
     for proposal, (steps, not_viable) in zip(proposals, plans, strict=True):
         previous = ""
@@ -233,8 +240,15 @@ def build(factor: float, rng: random.Random) -> dict[str, int]:
             )
             previous = status
             moment += timedelta(days=5)
-        for user in rng.sample(users, min(len(users), rng.randint(0, 3))):
-            supports.append(Support(proposal=proposal, user=user))
+        supporters = {
+            user.pk: user
+            for user in rng.sample(users, min(len(users), rng.randint(0, 3)))
+        }
+        supports += [Support(proposal=proposal, user=u) for u in supporters.values()]
+        proposal.support_count = len(supporters)
+    # Bulk inserts return the primary keys on PostgreSQL and SQLite, and the
+    # timelines and supports built above read them from their proposal objects.
+    proposals = Proposal.objects.bulk_create(proposals, batch_size=BATCH)
     StatusChange.objects.bulk_create(changes, batch_size=BATCH)
     Support.objects.bulk_create(supports, batch_size=BATCH, ignore_conflicts=True)
     return {
