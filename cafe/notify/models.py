@@ -75,11 +75,22 @@ class Delivery(models.Model):
         verbose_name = _("envío de correo")
         verbose_name_plural = _("envíos de correo")
         ordering = ["-created_at", "-pk"]
+        # Each pending index covers exactly one reader, and neither matches a claim by
+        # primary key (which names no content): with the usual statistics (almost
+        # nothing pending) PostgreSQL would otherwise claim each batch through a
+        # pending index, reading every pending row of a fan-out for each batch.
         indexes = [
+            # The sweeper: standalone rows waiting for a worker, oldest first.
             models.Index(
                 fields=["state", "updated_at"],
-                name="notify_pending_idx",
-                condition=Q(state="pendiente"),
+                name="notify_pending_sweep_idx",
+                condition=Q(state="pendiente", content__isnull=True),
+            ),
+            # The pump: shared-content rows (bulletins, invitations), in order.
+            models.Index(
+                fields=["id"],
+                name="notify_pending_shared_idx",
+                condition=Q(state="pendiente", content__isnull=False),
             ),
         ]
 
