@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUN_ENV := DJANGO_DEBUG=1
 PYTEST_ARGS ?=
 
-.PHONY: run test lint check-deploy services clean
+.PHONY: run test lint check-deploy services bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## bench: the performance benchmark on PostgreSQL (docs/performance.md): pages at
+## F = 0.01 and F = 1, the registration rush, the bulletin fan-out; exits 1 on a miss.
+## Starts the local PostgreSQL (scripts/services.sh) unless DATABASE_URL names one.
+BENCH_ARGS ?=
+bench: $(VENV)/.installed-dev
+	@case "$$DATABASE_URL" in postgres*) ;; *) eval "$$(scripts/services.sh start)";; esac; \
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 ## check-deploy: Django's deployment checks under production-like settings
 check-deploy: $(VENV)/.installed-run
