@@ -348,6 +348,9 @@ PROPOSALS_COMMITMENT_BUSINESS_DAYS = env.int(
     "PROPOSALS_COMMITMENT_BUSINESS_DAYS", default=30
 )
 # The dashboard's figures are cached until the data changes, and at most this long.
+PROPOSALS_BULLETIN_SECTION_ITEMS = env.int(
+    "PROPOSALS_BULLETIN_SECTION_ITEMS", default=10
+)
 PROPOSALS_DASHBOARD_CACHE_SECONDS = env.int(
     "PROPOSALS_DASHBOARD_CACHE_SECONDS", default=300
 )

@@ -37,15 +37,30 @@ def _url(name: str, pk: int) -> str:
     return absolute_url(reverse(name, args=[pk]))
 
 
+def _capped(queryset, *, limit: int, most_relevant: tuple, shown: tuple):
+    """At most ``limit`` rows (the first by ``most_relevant``) in ``shown`` order,
+    and how many rows there are in all."""
+    total = queryset.count()
+    if total > limit:
+        keep = queryset.order_by(*most_relevant).values_list("pk", flat=True)[:limit]
+        queryset = queryset.filter(pk__in=list(keep))
+    return list(queryset.order_by(*shown)), total
+
+
 def collect(period: Period) -> dict:
-    """Everything the edition tells, as plain values frozen at composition time."""
+    """Everything the edition tells, as plain values frozen at composition time.
+
+    Each list is capped at ``PROPOSALS_BULLETIN_SECTION_ITEMS`` (an e-mail to all
+    staff stays readable in a month of fifty sessions and hundreds of commitments):
+    the most supported proposals, the first sessions held, the next sessions coming.
+    ``totals`` says how many there were, so the edition links to the rest."""
+    limit = settings.PROPOSALS_BULLETIN_SECTION_ITEMS
     start, end = period.bounds
-    held = (
-        Session.objects.filter(
-            status=Session.Status.HELD, starts_at__gte=start, starts_at__lt=end
-        )
-        .select_related("dependency", "topic")
-        .order_by("starts_at")
+    held = Session.objects.filter(
+        status=Session.Status.HELD, starts_at__gte=start, starts_at__lt=end
+    ).select_related("dependency", "topic")
+    held, held_total = _capped(
+        held, limit=limit, most_relevant=("starts_at", "pk"), shown=("starts_at", "pk")
     )
     published = {
         m.session_id: m
@@ -70,12 +85,45 @@ def collect(period: Period) -> dict:
         starts_at__gte=timezone.now(),
         starts_at__lt=timezone.now() + timedelta(days=45),
     ).select_related("dependency")
+    accepted, accepted_total = _capped(
+        accepted,
+        limit=limit,
+        most_relevant=("-support_count", "accepted_at", "pk"),
+        shown=("accepted_at", "pk"),
+    )
+    implemented, implemented_total = _capped(
+        implemented,
+        limit=limit,
+        most_relevant=("-support_count", "implemented_at", "pk"),
+        shown=("implemented_at", "pk"),
+    )
+    upcoming, upcoming_total = _capped(
+        upcoming,
+        limit=limit,
+        most_relevant=("starts_at", "pk"),
+        shown=("starts_at", "pk"),
+    )
     campaigns = Topic.objects.filter(
-        sessions__in=held,
+        sessions__status=Session.Status.HELD,
+        sessions__starts_at__gte=start,
+        sessions__starts_at__lt=end,
         kind__in=[Topic.Kind.INTERNAL_CAMPAIGN, Topic.Kind.EXTERNAL_CAMPAIGN],
     ).distinct()
+    proposals_url = absolute_url(reverse("proposals:list"))
     return {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "totals": {
+            "sessions": held_total,
+            "commitments": accepted_total,
+            "implemented": implemented_total,
+            "upcoming": upcoming_total,
+        },
+        "more_urls": {
+            "sessions": absolute_url(reverse("sessions:archive")),
+            "commitments": f"{proposals_url}?estado={Proposal.Status.ACCEPTED}",
+            "implemented": f"{proposals_url}?estado={Proposal.Status.IMPLEMENTED}",
+            "upcoming": absolute_url(reverse("sessions:list")),
+        },
         "sessions": [
             {
                 "title": s.title,
@@ -97,7 +145,7 @@ def collect(period: Period) -> dict:
                 "dependency": str(p.responsible_dependency or ""),
                 "url": _url("proposals:detail", p.pk),
             }
-            for p in accepted.order_by("accepted_at", "pk")
+            for p in accepted
         ],
         "implemented": [
             {
@@ -107,7 +155,7 @@ def collect(period: Period) -> dict:
                 "dependency": str(p.responsible_dependency or ""),
                 "url": _url("proposals:detail", p.pk),
             }
-            for p in implemented.order_by("implemented_at", "pk")
+            for p in implemented
         ],
         "upcoming": [
             {
@@ -119,7 +167,7 @@ def collect(period: Period) -> dict:
                 "format": s.get_format_display(),
                 "url": _url("sessions:detail", s.pk),
             }
-            for s in upcoming.order_by("starts_at")
+            for s in upcoming
         ],
         "campaigns": [
             {"name": t.name, "kind": t.get_kind_display(), "description": t.description}

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cafe.access import authenticated, role_required
 from cafe.org.permissions import can_answer_proposals, is_liaison, is_liaison_of
+from cafe.paging import IdsFirstPaginator
 from sessions_app.models import Session
 
 from . import forms, selectors, services
@@ -30,7 +31,7 @@ def _report(request, error) -> None:
 def proposal_list(request):
     form = forms.ProposalFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(
+    page = IdsFirstPaginator(
         selectors.proposal_list(user=request.user, filters=filters), 20
     ).get_page(request.GET.get("pagina"))
     return render(request, "proposals/list.html", {"form": form, "page": page})
@@ -39,7 +40,7 @@ def proposal_list(request):
 @role_required(authenticated)
 @require_GET
 def my_proposals(request):
-    page = Paginator(
+    page = IdsFirstPaginator(
         selectors.proposal_list(user=request.user, filters={"mias": True}), 20
     ).get_page(request.GET.get("pagina"))
     return render(request, "proposals/mine.html", {"page": page})

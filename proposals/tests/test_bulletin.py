@@ -19,7 +19,7 @@ from cafe.notify.models import Delivery, MessageContent
 from cafe.notify.selectors import pending_shared_ids
 from cafe.org.models import User
 from cafe.testing.factories import DependencyFactory, UserFactory
-from proposals import bulletin
+from proposals import bulletin, services
 from proposals.models import Bulletin, Proposal
 from proposals.tests.factories import ProposalFactory
 from sessions_app.models import Minutes, Session, Topic
@@ -293,6 +293,34 @@ def test_the_draft_of_december_tells_exactly_november(november):
         "Campaña Cuidémonos",
     ]
     assert [s["title"] for s in data["upcoming"]] == ["Sesión próxima"]
+
+
+def test_long_sections_show_the_most_supported_and_link_to_the_rest(november, settings):
+    settings.PROPOSALS_BULLETIN_SECTION_ITEMS = 1
+    first, last = november["implemented"]
+    for person in UserFactory.create_batch(3):
+        services.support_proposal(proposal=last, user=person)
+    services.support_proposal(proposal=november["accepted"][0], user=UserFactory())
+
+    edition, _created = compose()
+    data = edition.data
+    assert [p["title"] for p in data["implemented"]] == [last.title]
+    assert [c["title"] for c in data["commitments"]] == [november["accepted"][0].title]
+    assert [s["title"] for s in data["sessions"]] == [november["held"][0].title]
+    assert data["totals"] == {
+        "sessions": 5,
+        "commitments": 2,
+        "implemented": 2,
+        "upcoming": 1,
+    }
+    _subject, text, html = bulletin.render(edition)
+    assert "Se muestran 1 de 2 propuestas." in text
+    assert data["more_urls"]["implemented"].endswith("/propuestas/?estado=implementada")
+    assert f'href="{data["more_urls"]["implemented"]}"' in html
+    assert "Se muestran 1 de 5 sesiones." in html
+    assert first.title not in text
+    # A section within the limit says nothing more.
+    assert "de 1 sesiones" not in text
 
 
 def test_composing_again_returns_the_same_edition(november):

@@ -196,12 +196,16 @@ def test_searching_reads_the_stored_document_and_counts_without_ranking(
         response = client.get("/propuestas/", {"q": "capacitaciones"})
     assert [p.title for p in response.context["page"]] == ["Formación del personal"]
     searches = [q["sql"] for q in context.captured_queries if "@@" in q["sql"]]
-    assert len(searches) == 2  # the paginator's count and the page
-    count, page = sorted(searches, key=lambda sql: "COUNT(*)" not in sql)
+    # The paginator's count, the page's ids (ranked) and the page's rows (by id).
+    assert len(searches) == 3
+    count, ids, rows = searches
     # The count is a plain COUNT(*) of the matches: no rank, no subquery.
     assert count.startswith("SELECT COUNT(*)") and "ts_rank" not in count
     assert "SELECT COUNT(*) FROM (" not in count
-    assert "ts_rank" in page
-    # Neither parses the texts again: both use the stored, indexed document.
+    # The ranking sorts bare ids: no join, no per-row subquery before the LIMIT.
+    assert ids.startswith('SELECT "proposals_proposal"."id" AS "pk" FROM')
+    assert "ts_rank" in ids and "JOIN" not in ids and "EXISTS" not in ids
+    assert "ts_rank" not in rows and '"proposals_proposal"."id" IN (' in rows
+    # None parses the texts again: all use the stored, indexed document.
     assert not any("to_tsvector" in sql for sql in searches)
     assert all('"search_document" @@' in sql for sql in searches)

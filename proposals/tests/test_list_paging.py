@@ -1,0 +1,48 @@
+"""The proposal list pages its ids first (cafe.paging.IdsFirstPaginator): each page
+holds exactly the rows, in exactly the order, of the plain sorted queryset, with what
+the rows show (support counts, whether I support it)."""
+
+import pytest
+
+from cafe.paging import IdsFirstPaginator
+from cafe.testing.factories import UserFactory
+from proposals import selectors, services
+from proposals.tests.factories import ProposalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def proposals(servidor):
+    made = ProposalFactory.create_batch(25, text="Trámite de viáticos en línea")
+    supporters = UserFactory.create_batch(3)
+    for index, proposal in enumerate(made):
+        for person in supporters[: index % 4]:
+            services.support_proposal(proposal=proposal, user=person)
+    services.support_proposal(proposal=made[7], user=servidor)
+    return made
+
+
+@pytest.mark.parametrize("orden", ["recientes", "apoyos"])
+def test_pages_hold_the_rows_of_the_sorted_list(proposals, servidor, orden):
+    listed = selectors.proposal_list(user=servidor, filters={"orden": orden})
+    expected = list(listed)
+    paginator = IdsFirstPaginator(listed, 10)
+    assert paginator.count == 25
+    shown = [row for number in (1, 2, 3) for row in paginator.page(number)]
+    assert [p.pk for p in shown] == [p.pk for p in expected]
+    assert [p.support_count for p in shown] == [p.support_count for p in expected]
+    assert [p.pk for p in shown if p.i_support] == [proposals[7].pk]
+
+
+def test_the_list_page_shows_the_second_page_in_order(login, servidor, proposals):
+    response = login(servidor).get("/propuestas/?orden=apoyos&pagina=2")
+    page = response.context["page"]
+    expected = list(
+        selectors.proposal_list(user=servidor, filters={"orden": "apoyos"})[20:]
+    )
+    assert [p.pk for p in page] == [p.pk for p in expected]
+    assert page.paginator.num_pages == 2
+    html = response.content.decode()
+    for proposal in expected:
+        assert proposal.title in html
