@@ -4,6 +4,7 @@ import html
 from datetime import date, timedelta
 
 from django import forms
+from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -281,11 +282,16 @@ class TitleChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from self.queryset.values_list("pk", "title")
+        shown = getattr(self.field, "shown", None)
+        queryset = self.queryset if shown is None else shown
+        yield from queryset.values_list("pk", "title")
 
 
 class TitleChoiceField(forms.ModelChoiceField):
+    """Accepts any object of ``queryset``; offers those of ``shown`` when it is set."""
+
     iterator = TitleChoiceIterator
+    shown = None
 
 
 class ProposalFilterForm(forms.Form):
@@ -307,7 +313,10 @@ class ProposalFilterForm(forms.Form):
         empty_label=_("Todos"),
         widget=ListSelect,
     )
-    # Every published or held session is a choice (over a thousand at scale).
+    # Any published or held session is accepted (the link "Ver todas las propuestas
+    # de esta sesión" of every session page), but the select offers only the recent
+    # and coming ones: an entity holds fifty sessions a month, over a thousand in two
+    # years, too many for a list to read and to send with every page.
     sesion = TitleChoiceField(
         label=_("Sesión"),
         required=False,
@@ -316,6 +325,10 @@ class ProposalFilterForm(forms.Form):
         ).order_by("-starts_at"),
         empty_label=_("Todas"),
         widget=ListSelect,
+        help_text=_(
+            "Sesiones de los últimos tres meses y próximas. Las anteriores, desde la "
+            "página de cada sesión."
+        ),
     )
     dependencia = forms.ModelChoiceField(
         label=_("Dependencia responsable"),
@@ -335,9 +348,19 @@ class ProposalFilterForm(forms.Form):
     )
     vencidas = forms.BooleanField(label=_("Solo compromisos vencidos"), required=False)
 
+    SESSIONS_SHOWN_DAYS = 92
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bootstrap_classes(self)
+        field = self.fields["sesion"]
+        shown = Q(
+            starts_at__gte=timezone.now() - timedelta(days=self.SESSIONS_SHOWN_DAYS)
+        )
+        chosen = str(self.data.get("sesion", "")) if self.is_bound else ""
+        if chosen.isascii() and chosen.isdigit() and len(chosen) <= 18:
+            shown |= Q(pk=int(chosen))  # an older session chosen from its page
+        field.shown = field.queryset.filter(shown)
 
 
 class DashboardFilterForm(forms.Form):

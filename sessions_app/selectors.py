@@ -8,8 +8,10 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     Count,
+    F,
     IntegerField,
     Max,
     Min,
@@ -197,36 +199,41 @@ def attendance_list(*, session: Session):
 
 
 def rotation(*, months: int | None = None):
-    """Each active dependency with its last held and next scheduled session.
+    """Each active dependency with its last held and next scheduled session, those
+    that most need a session first: never held one, then the longest ago.
 
     A dependency without a held session in the last ``months`` months is flagged.
     """
     months = months or settings.SESSIONS_ROTATION_MONTHS
     now = timezone.now()
     limit = now - relativedelta(months=months)
-    dependencies = Dependency.objects.filter(is_active=True).annotate(
-        last_held=Max(
-            "cafe_sessions__starts_at",
-            filter=Q(cafe_sessions__status=Session.Status.HELD),
-        ),
-        next_scheduled=Min(
-            "cafe_sessions__starts_at",
-            filter=Q(
-                cafe_sessions__status__in=[
-                    Session.Status.DRAFT,
-                    Session.Status.PUBLISHED,
-                ],
-                cafe_sessions__starts_at__gte=now,
+    return (
+        Dependency.objects.filter(is_active=True)
+        .annotate(
+            last_held=Max(
+                "cafe_sessions__starts_at",
+                filter=Q(cafe_sessions__status=Session.Status.HELD),
             ),
-        ),
-    )
-    rows = []
-    for dependency in dependencies.order_by("name"):
-        dependency.flagged = (
-            dependency.last_held is None or dependency.last_held < limit
+            next_scheduled=Min(
+                "cafe_sessions__starts_at",
+                filter=Q(
+                    cafe_sessions__status__in=[
+                        Session.Status.DRAFT,
+                        Session.Status.PUBLISHED,
+                    ],
+                    cafe_sessions__starts_at__gte=now,
+                ),
+            ),
         )
-        rows.append(dependency)
-    return rows
+        .annotate(
+            flagged=Case(
+                When(Q(last_held__isnull=True) | Q(last_held__lt=limit), then=True),
+                default=False,
+                output_field=BooleanField(),
+            )
+        )
+        .order_by(F("last_held").asc(nulls_first=True), "name", "pk")
+    )
 
 
 def archive(*, dependency_id=None):

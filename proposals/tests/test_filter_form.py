@@ -1,8 +1,11 @@
 """The list filter's selects render in one pass (every session is a choice, over a
 thousand at scale) and give exactly the HTML of Django's own Select."""
 
+from datetime import timedelta
+
 import pytest
 from django import forms
+from django.utils import timezone
 
 from proposals.forms import ListSelect, ProposalFilterForm
 from sessions_app.models import Session
@@ -35,6 +38,35 @@ def test_the_session_filter_lists_sessions_by_title_and_keeps_the_choice():
         queryset=form.fields["sesion"].queryset, empty_label="Todas", required=False
     )
     reference.widget.attrs["class"] = "form-select"
-    assert html == reference.widget.render("sesion", held.pk, {"id": "id_sesion"})
+    attrs = {"aria-describedby": "id_sesion_helptext", "id": "id_sesion"}
+    assert html == reference.widget.render("sesion", held.pk, attrs)
     assert f'<option value="{held.pk}" selected>Café &lt;de&gt; mayo</option>' in html
     assert "Borrador" not in html
+
+
+def test_the_select_offers_recent_sessions_and_accepts_older_ones():
+    def held(title, days_ago):
+        start = timezone.now() - timedelta(days=days_ago)
+        return SessionFactory(
+            title=title,
+            status=Session.Status.HELD,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=90),
+            registration_opens_at=start - timedelta(days=10),
+            registration_closes_at=start - timedelta(hours=2),
+        )
+
+    recent = held("Café de la semana pasada", 7)
+    old = held("Café de hace un año", 365)
+    offered = str(ProposalFilterForm()["sesion"])
+    assert "Café de la semana pasada" in offered
+    assert "Café de hace un año" not in offered
+
+    # The link from the old session's page still filters, and shows the choice.
+    form = ProposalFilterForm({"sesion": str(old.pk)})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["sesion"] == old
+    chosen = str(form["sesion"])
+    assert f'<option value="{old.pk}" selected>Café de hace un año</option>' in chosen
+    assert f'<option value="{recent.pk}">' in chosen
+    assert "Las anteriores, desde la página de cada sesión." in str(form)

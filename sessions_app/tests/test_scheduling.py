@@ -7,6 +7,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from cafe.notify.models import Delivery
+from cafe.org.models import Dependency
 from cafe.testing.factories import DependencyFactory
 from sessions_app import services
 from sessions_app.models import Registration, Session
@@ -350,6 +351,24 @@ def test_rotation_flags_dependencies_without_a_recent_session(login, comunicacio
     assert rows[never.pk].flagged is True
     assert rows[never.pk].last_held is None
     assert "Sin sesión reciente" in response.content.decode()
+    # Most in need first: never held, then the oldest session, the most recent last.
+    order = [d.pk for d in response.context["rows"]]
+    assert order.index(never.pk) < order.index(stale.pk) < order.index(recent.pk)
+
+
+def test_rotation_pages_through_every_dependency(login, comunicaciones):
+    DependencyFactory.create_batch(30)
+    client = login(comunicaciones)
+    first = client.get("/sesiones/gestion/rotacion/")
+    second = client.get("/sesiones/gestion/rotacion/?pagina=2")
+    seen = [d.pk for d in first.context["rows"]] + [
+        d.pk for d in second.context["rows"]
+    ]
+    assert len(first.context["rows"]) == 20
+    assert sorted(seen) == sorted(
+        Dependency.objects.filter(is_active=True).values_list("pk", flat=True)
+    )
+    assert "pagina=2" in first.content.decode()
 
 
 def test_topics_are_managed_by_comunicaciones(login, comunicaciones, servidor):

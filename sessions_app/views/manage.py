@@ -204,10 +204,15 @@ def planner(request):
 @manage
 @require_GET
 def rotation(request):
+    page = Paginator(selectors.rotation(), 20).get_page(request.GET.get("pagina"))
     return render(
         request,
         "sessions/manage/rotation.html",
-        {"rows": selectors.rotation(), "months": settings.SESSIONS_ROTATION_MONTHS},
+        {
+            "page": page,
+            "rows": page.object_list,
+            "months": settings.SESSIONS_ROTATION_MONTHS,
+        },
     )
 
 
