@@ -6,9 +6,14 @@ template names the entity itself.
 
 from django.conf import settings
 
+from cafe.brand import colours
+
 
 def brand() -> dict[str, str]:
+    palette = colours()
     return {
+        "brand_primary": palette["primary"],
+        "brand_secondary": palette["secondary"],
         "entity_name": settings.CAFE_ENTITY_NAME,
         "entity_short_name": settings.CAFE_ENTITY_SHORT_NAME,
         "program_name": settings.CAFE_PROGRAM_NAME,

@@ -37,30 +37,18 @@ def _url(name: str, pk: int) -> str:
     return absolute_url(reverse(name, args=[pk]))
 
 
-def _capped(queryset, *, limit: int, most_relevant: tuple, shown: tuple):
-    """At most ``limit`` rows (the first by ``most_relevant``) in ``shown`` order,
-    and how many rows there are in all."""
-    total = queryset.count()
-    if total > limit:
-        keep = queryset.order_by(*most_relevant).values_list("pk", flat=True)[:limit]
-        queryset = queryset.filter(pk__in=list(keep))
-    return list(queryset.order_by(*shown)), total
-
-
 def collect(period: Period) -> dict:
     """Everything the edition tells, as plain values frozen at composition time.
 
-    Each list is capped at ``PROPOSALS_BULLETIN_SECTION_ITEMS`` (an e-mail to all
-    staff stays readable in a month of fifty sessions and hundreds of commitments):
-    the most supported proposals, the first sessions held, the next sessions coming.
-    ``totals`` says how many there were, so the edition links to the rest."""
-    limit = settings.PROPOSALS_BULLETIN_SECTION_ITEMS
+    The lists are complete (the web edition shows them all); the e-mail shows a
+    digest of them (``digest``)."""
     start, end = period.bounds
-    held = Session.objects.filter(
-        status=Session.Status.HELD, starts_at__gte=start, starts_at__lt=end
-    ).select_related("dependency", "topic")
-    held, held_total = _capped(
-        held, limit=limit, most_relevant=("starts_at", "pk"), shown=("starts_at", "pk")
+    held = (
+        Session.objects.filter(
+            status=Session.Status.HELD, starts_at__gte=start, starts_at__lt=end
+        )
+        .select_related("dependency", "topic")
+        .order_by("starts_at", "pk")
     )
     published = {
         m.session_id: m
@@ -85,45 +73,12 @@ def collect(period: Period) -> dict:
         starts_at__gte=timezone.now(),
         starts_at__lt=timezone.now() + timedelta(days=45),
     ).select_related("dependency")
-    accepted, accepted_total = _capped(
-        accepted,
-        limit=limit,
-        most_relevant=("-support_count", "accepted_at", "pk"),
-        shown=("accepted_at", "pk"),
-    )
-    implemented, implemented_total = _capped(
-        implemented,
-        limit=limit,
-        most_relevant=("-support_count", "implemented_at", "pk"),
-        shown=("implemented_at", "pk"),
-    )
-    upcoming, upcoming_total = _capped(
-        upcoming,
-        limit=limit,
-        most_relevant=("starts_at", "pk"),
-        shown=("starts_at", "pk"),
-    )
     campaigns = Topic.objects.filter(
-        sessions__status=Session.Status.HELD,
-        sessions__starts_at__gte=start,
-        sessions__starts_at__lt=end,
+        sessions__in=held,
         kind__in=[Topic.Kind.INTERNAL_CAMPAIGN, Topic.Kind.EXTERNAL_CAMPAIGN],
     ).distinct()
-    proposals_url = absolute_url(reverse("proposals:list"))
     return {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
-        "totals": {
-            "sessions": held_total,
-            "commitments": accepted_total,
-            "implemented": implemented_total,
-            "upcoming": upcoming_total,
-        },
-        "more_urls": {
-            "sessions": absolute_url(reverse("sessions:archive")),
-            "commitments": f"{proposals_url}?estado={Proposal.Status.ACCEPTED}",
-            "implemented": f"{proposals_url}?estado={Proposal.Status.IMPLEMENTED}",
-            "upcoming": absolute_url(reverse("sessions:list")),
-        },
         "sessions": [
             {
                 "title": s.title,
@@ -144,8 +99,9 @@ def collect(period: Period) -> dict:
                 "due": p.due_date.strftime("%d/%m/%Y") if p.due_date else "",
                 "dependency": str(p.responsible_dependency or ""),
                 "url": _url("proposals:detail", p.pk),
+                "supports": p.support_count,
             }
-            for p in accepted
+            for p in accepted.order_by("accepted_at", "pk")
         ],
         "implemented": [
             {
@@ -154,8 +110,9 @@ def collect(period: Period) -> dict:
                 "impact": p.impact,
                 "dependency": str(p.responsible_dependency or ""),
                 "url": _url("proposals:detail", p.pk),
+                "supports": p.support_count,
             }
-            for p in implemented
+            for p in implemented.order_by("implemented_at", "pk")
         ],
         "upcoming": [
             {
@@ -167,13 +124,41 @@ def collect(period: Period) -> dict:
                 "format": s.get_format_display(),
                 "url": _url("sessions:detail", s.pk),
             }
-            for s in upcoming
+            for s in upcoming.order_by("starts_at", "pk")
         ],
         "campaigns": [
             {"name": t.name, "kind": t.get_kind_display(), "description": t.description}
             for t in campaigns.order_by("name")
         ],
     }
+
+
+# Each list of the e-mail, and how its items are chosen when it is too long: sessions
+# with published conclusions first, the most supported proposals first, the next
+# sessions first; the chosen ones keep the edition's order.
+DIGEST_PRIORITY = {
+    "sessions": lambda item: not item.get("conclusions"),
+    "implemented": lambda item: -item.get("supports", 0),
+    "commitments": lambda item: -item.get("supports", 0),
+    "upcoming": lambda item: 0,
+}
+
+
+def digest(data: dict, limit: int | None = None) -> dict:
+    """The edition as the e-mail tells it: at most ``limit`` items per list
+    (``PROPOSALS_BULLETIN_SECTION_ITEMS``; an e-mail to all staff stays readable in a
+    month of fifty sessions and hundreds of commitments), with ``totals`` saying how
+    many the web edition has."""
+    limit = limit or settings.PROPOSALS_BULLETIN_SECTION_ITEMS
+    shown, totals = dict(data), {}
+    for key, priority in DIGEST_PRIORITY.items():
+        items = data.get(key, [])
+        totals[key] = len(items)
+        if len(items) > limit:
+            order = sorted(range(len(items)), key=lambda i: (priority(items[i]), i))
+            shown[key] = [items[i] for i in sorted(order[:limit])]
+    shown["totals"] = totals
+    return shown
 
 
 def compose_bulletin(*, today: date | None = None) -> tuple[Bulletin, bool]:
@@ -221,7 +206,7 @@ def render(bulletin: Bulletin) -> tuple[str, str, str]:
         "proposals/bulletin",
         {
             "bulletin": bulletin,
-            "data": bulletin.data,
+            "data": digest(bulletin.data),
             "web_url": _url("proposals:bulletin", bulletin.pk),
         },
     )

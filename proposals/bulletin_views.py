@@ -86,6 +86,7 @@ def bulletin_edit(request, pk):
         "proposals/bulletin/edit.html",
         {
             "bulletin": edition,
+            "data": service.digest(edition.data),  # the preview: as the e-mail tells it
             "form": form,
             "progress": service.bulletin_progress(edition),
             "failed": _failed(edition),

@@ -341,6 +341,7 @@ class ProposalFilterForm(forms.Form):
         label=_("Ordenar por"),
         required=False,
         choices=[
+            ("", _("Relevancia al buscar; si no, más recientes")),
             ("recientes", _("Más recientes")),
             ("apoyos", _("Más apoyadas")),
             ("vencimiento", _("Fecha de cumplimiento")),

@@ -55,7 +55,9 @@ def proposal_list(*, user, filters: dict):
     if filters.get("mias"):
         queryset = queryset.filter(author=user)
     if filters.get("q"):
-        return search(queryset, filters["q"])
+        queryset = search(queryset, filters["q"])
+        if not filters.get("orden"):
+            return queryset  # the most relevant first
     order = SORTS.get(filters.get("orden") or "recientes", SORTS["recientes"])
     if order[0] == "due_date":
         queryset = queryset.filter(due_date__isnull=False)

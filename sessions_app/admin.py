@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.db import models
+
+from cafe.admin_a11y import LabelledWidgetsMixin
 
 from .models import Feedback, Minutes, MinutesVersion, Registration, Session, Topic
 
@@ -10,16 +13,18 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(LabelledWidgetsMixin, admin.TabularInline):
     model = Registration
     extra = 0
+    # Cancelling goes through the app (it promotes the waiting list), not here.
+    can_delete = False
     raw_id_fields = ("user",)
     fields = ("user", "status", "walk_in", "created_at", "checked_in_at", "needs")
     readonly_fields = ("created_at",)
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(LabelledWidgetsMixin, admin.ModelAdmin):
     list_display = ("title", "starts_at", "dependency", "format", "status", "capacity")
     list_filter = ("status", "format", "dependency")
     search_fields = ("title", "place")
@@ -28,10 +33,12 @@ class SessionAdmin(admin.ModelAdmin):
 
     readonly_fields = ("created_by", "created_at", "updated_at", "sequence")
     inlines = [RegistrationInline]
+    # A link typed without a scheme means https, as in the app's own forms.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(LabelledWidgetsMixin, admin.ModelAdmin):
     list_display = ("session", "user", "status", "created_at", "checked_in_at")
     list_filter = ("status", "walk_in")
     search_fields = ("user__email", "user__full_name", "session__title")
@@ -51,15 +58,20 @@ class MinutesVersionInline(admin.TabularInline):
 
 
 @admin.register(Minutes)
-class MinutesAdmin(admin.ModelAdmin):
+class MinutesAdmin(LabelledWidgetsMixin, admin.ModelAdmin):
     list_display = ("session", "status", "published_at")
     list_filter = ("status",)
     search_fields = ("session__title", "summary")
     list_select_related = ("session",)
     inlines = [MinutesVersionInline]
+    formfield_overrides = SessionAdmin.formfield_overrides
+
+    def has_add_permission(self, request):
+        # Conclusions are written only through the versioned flow (write, review,
+        # publish), never here.
+        return False
 
     def has_change_permission(self, request, obj=None):
-        # Conclusions change only through the versioned flow (write, review, publish).
         return False
 
 

@@ -26,8 +26,11 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -45,6 +48,7 @@ from sessions_app.tests.factories import (
     TopicFactory,
     held_session,
 )
+from tests.test_security_headers import assert_security_headers
 
 # --- Answer classes ---------------------------------------------------------------
 
@@ -55,6 +59,7 @@ NOT_ALLOWED = "405"
 OK = "ok"
 PRIVACY = "aviso-de-privacidad"
 ADMIN_LOGIN = "login-admin"
+ADMIN_HOME = "inicio-admin"
 
 
 def classify(response) -> str:
@@ -66,6 +71,8 @@ def classify(response) -> str:
             return PRIVACY
         if location.startswith("/admin/login/"):
             return ADMIN_LOGIN
+        if location == "/admin/":
+            return ADMIN_HOME
         return OK
     if response.status_code == 200:
         return OK
@@ -490,16 +497,73 @@ MATRIX: dict[str, list[Case]] = {
     ],
 }
 
-# The admin: staff only. A sample of its pages, tested by the generic admin rule.
-ADMIN_SAMPLE = [
-    ("admin:index", lambda w: ()),
-    ("admin:org_user_changelist", lambda w: ()),
-    ("admin:org_user_change", lambda w: (w.users[SERVIDOR].pk,)),
-    ("admin:sessions_app_session_changelist", lambda w: ()),
-    ("admin:sessions_app_registration_changelist", lambda w: ()),
-    ("admin:notify_delivery_changelist", lambda w: ()),
-    ("admin:proposals_proposal_changelist", lambda w: ()),
-]
+# The admin: every one of its URLs, for the superuser only. Its names are generated
+# per registered model; each is mapped to (model, action) here, and a name this does
+# not recognise fails test_every_url_has_a_rule.
+ADMIN_MODEL_ACTIONS = ("changelist", "add", "change", "delete", "history")
+ADMIN_SITE_URLS = {
+    "admin:index",
+    "admin:login",
+    "admin:logout",
+    "admin:password_change",
+    "admin:password_change_done",
+    "admin:autocomplete",
+    "admin:jsi18n",
+    "admin:view_on_site",
+    "admin:app_list",
+}
+
+
+def admin_target(name: str):
+    """(model, action) of an admin URL name, (None, name) for the site's own URLs;
+    KeyError for a name the matrix does not know."""
+    if name in ADMIN_SITE_URLS:
+        return None, name
+    label = name.removeprefix("admin:")
+    if label == "auth_user_password_change":  # Django's UserAdmin names it so
+        return get_user_model(), "password_change"
+    for model in admin.site._registry:
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        action = label.removeprefix(prefix)
+        if label.startswith(prefix) and action in ADMIN_MODEL_ACTIONS:
+            return model, action
+    raise KeyError(name)
+
+
+def admin_expectation(name: str, world, superuser):
+    """(url, the superuser's answer to a GET) for one admin URL name."""
+    model, action = admin_target(name)
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    if model is None:
+        first_model = next(iter(admin.site._registry))
+        people = ContentType.objects.get_for_model(type(superuser))
+        urls = {
+            "admin:app_list": (first_model._meta.app_label,),
+            "admin:view_on_site": (people.pk, world.users[SERVIDOR].pk),
+        }
+        url = reverse(name, args=urls.get(name, ()))
+        answers = {
+            "admin:logout": NOT_ALLOWED,  # POST only
+            "admin:autocomplete": FORBIDDEN,  # without its parameters
+            "admin:view_on_site": (
+                OK if hasattr(type(superuser), "get_absolute_url") else NOT_FOUND
+            ),
+        }
+        if name == "admin:login":
+            answers[name] = ADMIN_HOME  # already in
+        return url, answers.get(name, OK)
+    model_admin = admin.site._registry[model]
+    if action in ("changelist", "add"):
+        allowed = action == "changelist" or model_admin.has_add_permission(request)
+        return reverse(name), OK if allowed else FORBIDDEN
+    obj = model._default_manager.order_by("pk").first()
+    url = reverse(name, args=(obj.pk if obj else MISSING,))
+    if obj is None:
+        return url, ADMIN_HOME  # the admin answers a missing object with its index
+    if action == "delete" and not model_admin.has_delete_permission(request, obj):
+        return url, FORBIDDEN
+    return url, OK
 
 
 def url_names(patterns=None, namespace=None):
@@ -741,7 +805,13 @@ def test_every_url_has_a_rule():
     project = {n for n in names if not n.startswith("admin:")}
     assert sorted(project - set(MATRIX)) == [], "URLs sin regla en MATRIX"
     assert sorted(set(MATRIX) - project) == [], "reglas de MATRIX sin URL"
-    assert sorted({n for n, _ in ADMIN_SAMPLE} - names) == []
+    unknown = []
+    for name in names - project:
+        try:
+            admin_target(name)
+        except KeyError:
+            unknown.append(name)
+    assert unknown == [], "URLs del admin sin regla"
     for name, cases in MATRIX.items():
         assert cases, name
         for case in cases:
@@ -764,6 +834,11 @@ def test_each_role_gets_the_expected_answer(world, role, login):
                     f"{name} [{case.label or url}] {role} {method}: "
                     f"expected {rule[role]} got {got} ({describe(response)})"
                 )
+            # Every answer of every URL, whatever it is, carries the headers.
+            try:
+                assert_security_headers(response, (name, role, method))
+            except (AssertionError, KeyError) as error:
+                mismatches.append(f"{name} {role} {method}: headers {error!r}")
     assert not mismatches, "\n" + "\n".join(mismatches)
 
 
@@ -863,19 +938,32 @@ def test_every_state_change_needs_a_csrf_token(world, login):
 
 
 @pytest.mark.django_db
-def test_the_admin_is_for_staff_only(world, login):
+def test_every_admin_url_is_for_the_superuser_only(world, login):
+    """Every URL of the admin, GET and POST, as every role: anyone else is sent to the
+    admin's login (and nothing changes); the superuser gets each page, or the 403
+    of what the admin does not allow (adding conclusions, deleting an e-mail...)."""
+    superuser = world.users[SUPER]
+    names = sorted(n for n in url_names() if n.startswith("admin:"))
+    assert len(names) > 60
     mismatches = []
     for role in ROLES:
         client = client_for(world, role, login)
-        for name, args in ADMIN_SAMPLE:
-            url = reverse(name, args=args(world))
-            for method in ("GET", "POST") if name == "admin:index" else ("GET",):
+        for name in names:
+            url, answer = admin_expectation(name, world, superuser)
+            for method in ("GET", "POST"):
                 response = request(client, method, url)
-                expected = ADMIN_LOGIN
-                if role == SUPER:
-                    expected = OK
                 got = classify(response)
-                if got != expected or (role == SUPER and response.status_code != 200):
+                if role == SUPER:
+                    expected = answer if method == "GET" else None
+                elif name == "admin:login":
+                    expected = OK  # the login page itself
+                elif name == "admin:logout":
+                    expected = ADMIN_HOME  # Django sends them to the index, then login
+                else:
+                    expected = ADMIN_LOGIN
+                if response.status_code >= 500 or (
+                    expected is not None and got != expected
+                ):
                     mismatches.append(
                         f"{name} {role} {method}: expected {expected} "
                         f"got {got} ({describe(response)})"

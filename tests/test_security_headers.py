@@ -131,7 +131,8 @@ PAGES = {
 PRINT_PRODUCTION = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "names = ['SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', "
-    "'SECURE_HSTS_PRELOAD', 'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_SECURE', "
+    "'SECURE_HSTS_PRELOAD', 'SECURE_SSL_REDIRECT', 'SECURE_REDIRECT_EXEMPT', "
+    "'SESSION_COOKIE_SECURE', "
     "'SESSION_COOKIE_HTTPONLY', 'SESSION_COOKIE_SAMESITE', 'SESSION_COOKIE_NAME', "
     "'CSRF_COOKIE_SECURE', 'CSRF_COOKIE_SAMESITE', 'CSRF_COOKIE_NAME', "
     "'SECURE_CONTENT_TYPE_NOSNIFF', 'SECURE_REFERRER_POLICY', 'X_FRAME_OPTIONS', "
@@ -323,6 +324,7 @@ def test_production_settings_really_set_the_secure_values(production):
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
         "SECURE_HSTS_PRELOAD": True,
         "SECURE_SSL_REDIRECT": True,
+        "SECURE_REDIRECT_EXEMPT": ["^healthz$", "^readyz$"],
         "SESSION_COOKIE_SECURE": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -336,6 +338,20 @@ def test_production_settings_really_set_the_secure_values(production):
         "SECURE_CROSS_ORIGIN_OPENER_POLICY": "same-origin",
         "DEBUG": False,
     }
+
+
+@pytest.mark.django_db
+def test_health_probes_answer_over_plain_http(production_settings):
+    production_settings.CELERY_BROKER_URL = ""  # /readyz checks only the database
+    client = Client()
+    for probe in ("/healthz", "/readyz"):
+        response = client.get(probe)
+        assert response.status_code == 200, probe
+        assert response["Content-Type"].startswith("application/json"), probe
+    # Every other page still moves to HTTPS.
+    response = client.get("/sesiones/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/sesiones/"
 
 
 @pytest.mark.django_db

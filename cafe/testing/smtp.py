@@ -4,6 +4,7 @@ Used by the outbox tests to see real SMTP replies: 250, a temporary 4xx, a perma
 5xx, or a server that is not there at all.
 """
 
+import asyncio
 import socket
 import threading
 from email import message_from_bytes, policy
@@ -22,6 +23,13 @@ class _Handler:
         self.sink = sink
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.sink._take_hold():
+            # Keep the client waiting for the answer (a sender stuck mid-message)
+            # until the test releases it; the server goes on serving others.
+            self.sink.holding.set()
+            while not self.sink._released.is_set():
+                await asyncio.sleep(0.05)
+            return "451 Intente más tarde"
         reply = self.sink._next_failure("RCPT")
         if reply:
             return reply
@@ -44,6 +52,9 @@ class SmtpSink:
         self.messages = []
         self._failures: list[tuple[str, str]] = []
         self._lock = threading.Lock()
+        self._holds = 0
+        self.holding = threading.Event()  # set while a RCPT is held
+        self._released = threading.Event()
         self._controller = Controller(
             _Handler(self), hostname="127.0.0.1", port=self.port
         )
@@ -52,7 +63,25 @@ class SmtpSink:
         self._controller.start()
 
     def stop(self):
+        self._released.set()
         self._controller.stop()
+
+    def hold_next_recipient(self) -> None:
+        """Leave the next RCPT command unanswered until ``release()``: the message
+        never reaches DATA, so it is not delivered."""
+        with self._lock:
+            self._holds += 1
+            self._released.clear()
+
+    def release(self) -> None:
+        self._released.set()
+
+    def _take_hold(self) -> bool:
+        with self._lock:
+            if self._holds:
+                self._holds -= 1
+                return True
+        return False
 
     def fail_next(self, reply: str, *, times: int = 1, stage: str = "DATA") -> None:
         """Answer the next ``times`` RCPT or DATA commands with ``reply``."""

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cafe.branding import absolute_url
 from cafe.notify import services as notify
 from cafe.notify.models import Delivery, MessageContent
 from cafe.notify.selectors import pending_shared_ids
@@ -295,32 +296,41 @@ def test_the_draft_of_december_tells_exactly_november(november):
     assert [s["title"] for s in data["upcoming"]] == ["Sesión próxima"]
 
 
-def test_long_sections_show_the_most_supported_and_link_to_the_rest(november, settings):
+def test_the_email_tells_a_digest_and_the_web_edition_everything(
+    november, settings, login, comunicaciones
+):
     settings.PROPOSALS_BULLETIN_SECTION_ITEMS = 1
     first, last = november["implemented"]
     for person in UserFactory.create_batch(3):
         services.support_proposal(proposal=last, user=person)
-    services.support_proposal(proposal=november["accepted"][0], user=UserFactory())
 
     edition, _created = compose()
-    data = edition.data
-    assert [p["title"] for p in data["implemented"]] == [last.title]
-    assert [c["title"] for c in data["commitments"]] == [november["accepted"][0].title]
-    assert [s["title"] for s in data["sessions"]] == [november["held"][0].title]
-    assert data["totals"] == {
-        "sessions": 5,
-        "commitments": 2,
-        "implemented": 2,
-        "upcoming": 1,
-    }
+    # The edition itself is complete: exactly last month.
+    assert [p["title"] for p in edition.data["implemented"]] == [
+        first.title,
+        last.title,
+    ]
+    assert len(edition.data["sessions"]) == 5
+
+    # The e-mail: the most supported proposal, a session with published conclusions,
+    # and how many more the web edition has.
     _subject, text, html = bulletin.render(edition)
+    assert last.title in text and first.title not in text
     assert "Se muestran 1 de 2 propuestas." in text
-    assert data["more_urls"]["implemented"].endswith("/propuestas/?estado=implementada")
-    assert f'href="{data["more_urls"]["implemented"]}"' in html
     assert "Se muestran 1 de 5 sesiones." in html
-    assert first.title not in text
-    # A section within the limit says nothing more.
-    assert "de 1 sesiones" not in text
+    assert november["published"][0].minutes.summary in text
+    web = f"/propuestas/boletin/{edition.pk}/"
+    edition_url = absolute_url(web)
+    assert f"Lea la edición completa: {edition_url}" in text
+    assert "de 1 sesiones" not in text  # a list within the limit says nothing more
+
+    # The preview shows what the e-mail tells; the web edition shows everything.
+    client = login(comunicaciones)
+    preview = client.get(f"/propuestas/boletin/{edition.pk}/editar/").content
+    assert first.title not in preview.decode() and last.title in preview.decode()
+    page = client.get(web).content.decode()
+    assert first.title in page and last.title in page
+    assert "Se muestran" not in page
 
 
 def test_composing_again_returns_the_same_edition(november):

@@ -65,7 +65,8 @@ def scenario(despacho):
 
 
 def test_figures(login, despacho, scenario):
-    figures = login(despacho).get("/propuestas/tablero/").context["dashboard"].figures
+    response = login(despacho).get("/propuestas/tablero/")
+    figures = response.context["dashboard"].figures
     assert figures["sessions_held"] == 2
     assert figures["dependencies_covered"] == 2
     assert figures["staff_reached"] == 3
@@ -75,6 +76,11 @@ def test_figures(login, despacho, scenario):
     assert figures["answered_pct"] == pytest.approx(75.0)
     assert figures["accepted"] == 2
     assert figures["implemented"] == 1
+    assert figures["accepted_pct"] == pytest.approx(50.0)
+    assert figures["implemented_pct"] == pytest.approx(25.0)
+    page = response.content.decode()
+    assert "(50,0 % de las recibidas)" in page  # es-CO decimal comma
+    assert "(25,0 % de las recibidas)" in page
     assert figures["median_days_to_answer"] == pytest.approx(4.0)  # 2, 4, 6 days
     assert figures["overdue"] == 1
     assert figures["pulse_heard"] == pytest.approx(4.0)

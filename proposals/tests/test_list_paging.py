@@ -46,3 +46,14 @@ def test_the_list_page_shows_the_second_page_in_order(login, servidor, proposals
     html = response.content.decode()
     for proposal in expected:
         assert proposal.title in html
+
+
+def test_a_search_can_be_sorted_by_supports(login, servidor, proposals):
+    ProposalFactory(title="Otra cosa", text="Nada que ver con el tema buscado")
+    response = login(servidor).get("/propuestas/", {"q": "viáticos", "orden": "apoyos"})
+    shown = list(response.context["page"])
+    assert len(shown) == 20 and response.context["page"].paginator.count == 25
+    counts = [p.support_count for p in shown]
+    assert counts == sorted(counts, reverse=True)
+    assert counts[0] > counts[-1]
+    assert "Otra cosa" not in response.content.decode()

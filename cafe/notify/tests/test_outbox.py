@@ -59,6 +59,19 @@ def test_message_is_spanish_html_and_text_with_branding(
     assert mail.extra_headers["Message-ID"].startswith(f"<cafe.{delivery.pk}.")
 
 
+@pytest.mark.parametrize(
+    ("configured", "written"),
+    [("#00558c", "#00558c"), ("red;} body{display:none", "#8a1538")],
+)
+def test_the_brand_colour_of_the_deployment_heads_every_email(
+    settings, configured, written
+):
+    settings.CAFE_BRAND_PRIMARY = configured
+    _subject, _text, html = services.render_email("notify/test", {"sent_on": "hoy"})
+    assert f"background:{written};" in html
+    assert "display:none" not in html
+
+
 def test_plain_text_is_not_html_escaped(mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         send_templated(

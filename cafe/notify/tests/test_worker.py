@@ -10,22 +10,9 @@ from cafe.notify.models import Delivery
 from cafe.notify.services import send_templated
 
 
-@pytest.fixture
-def real_broker(redis_url):
-    previous = {
-        "task_always_eager": app.conf.task_always_eager,
-        "broker_url": app.conf.broker_url,
-    }
-    app.conf.task_always_eager = False
-    app.conf.broker_url = redis_url
-    app.conf.result_backend = None
-    yield
-    app.conf.update(previous)
-
-
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_delivers_through_redis(real_broker, smtp_settings):
+def test_a_real_worker_delivers_through_redis(broker, smtp_settings):
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         delivery = send_templated(
             key="worker:1",
