@@ -13,7 +13,10 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from cafe.notify.models import Delivery, MessageContent
 from cafe.org.models import User
@@ -709,6 +712,7 @@ def test_conclusions_markdown_and_links(login, comunicaciones, despacho, servido
     for field in ("summary", "agreements"):
         for name, payload in HOSTILE.items():
             session = held_session()
+            RegistrationFactory(session=session)  # e-mailed on publication
             data = {"summary": "Conversamos sobre el teletrabajo.", "agreements": ""}
             data[field] = wrap(name, payload)
             url = f"/sesiones/{session.pk}/conclusiones/"
@@ -748,6 +752,10 @@ def test_conclusions_markdown_and_links(login, comunicaciones, despacho, servido
     for session in published:
         assert_inert(get_ok(reader, f"/sesiones/{session.pk}/"))
     assert_inert(get_ok(reader, "/sesiones/archivo/"))
+    # The conclusions e-mailed to each registrant on publication are inert too.
+    mailed = Delivery.objects.filter(kind="minutes_published").count()
+    assert mailed == len(published) - 1  # the last session had nobody registered
+    assert_mail_inert(at_least=mailed)
 
 
 def test_returning_conclusions_with_a_hostile_comment(login, comunicaciones, despacho):
@@ -972,6 +980,30 @@ def test_password_change_form(login, servidor):
             servidor.set_password("clave-de-prueba-2026")
             servidor.save()
             client = login(servidor)
+
+
+def test_password_reset_confirm_form(client, servidor):
+    """The form behind the e-mailed link: each hostile password is either taken or
+    refused in Spanish, and the page stays inert."""
+    uid = urlsafe_base64_encode(force_bytes(servidor.pk))
+    for name, payload in PLAIN.items():
+        value = wrap(name, payload)
+        token = default_token_generator.make_token(servidor)
+        link = client.get(f"/clave/restablecer/{uid}/{token}/")
+        assert link.status_code == 302, name  # to the form, the token in the session
+        form_url = link["Location"]
+        assert form_url.endswith("/set-password/")
+
+        def state():
+            servidor.refresh_from_db()
+            return servidor.password
+
+        long = name in TOO_LONG
+        label = "long-password" if long else name
+        data = {"new_password1": value, "new_password2": value}
+        if attempt(client, form_url, data, state, label, either=long).saved:
+            servidor.set_password("clave-de-prueba-2026")
+            servidor.save()
 
 
 def test_privacy_notice_next(servidor):
