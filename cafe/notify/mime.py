@@ -198,8 +198,8 @@ class SharedContentEmail(EmailMultiAlternatives):
         return msg
 
 
-# A plain ASCII address (dot-atom@domain): Django's sanitize_address gives the same
-# result for it from the (name, address) pair without parsing it.
+# A plain ASCII address (dot-atom@domain, no display name): Django's
+# sanitize_address gives it back unchanged (the tests compare both).
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _PLAIN_ADDRESS = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
 
@@ -207,7 +207,7 @@ _PLAIN_ADDRESS = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-
 def _envelope_recipient(address: str, encoding: str) -> str:
     """``sanitize_address(address, encoding)``, cheaply for a plain address."""
     if isinstance(address, str) and _PLAIN_ADDRESS.fullmatch(address):
-        return sanitize_address(("", address), encoding)
+        return address
     return sanitize_address(address, encoding)
 
 

@@ -162,6 +162,8 @@ def test_folding_matches_the_standard_policy():
     [
         "persona1@prueba.gov.co",
         "Persona.Uno+boletin@Prueba.GOV.co",
+        "x_y-z!#$%&'*/=?^`{|}~@sub-1.dominio.gov.co",
+        "a@b",
         "ana@ñandú.gov.co",
         "Ana Pérez <ana@prueba.gov.co>",
         '"ana pérez"@prueba.gov.co',
