@@ -2,14 +2,14 @@
 database what is due and writes outbox rows with stable keys, so running it twice
 sends nothing new."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
 from cafe.branding import absolute_url
-from cafe.notify.models import MessageContent
+from cafe.notify.models import Delivery, MessageContent
 from cafe.notify.services import queue_shared, render_email, send_templated
 
 from .. import emails
@@ -25,14 +25,23 @@ def first_working_day(today):
     return days[0] if days else None
 
 
+def _invited_since(day) -> bool:
+    """Whether this month's invitations already went out (on ``day`` or later)."""
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return Delivery.objects.filter(kind="invitation", created_at__gte=start).exists()
+
+
 def send_monthly_invitations(*, today=None, force: bool = False) -> int:
     """On the month's first working day, invite each dependency to its session.
 
     Entity-wide sessions go to everyone. People who switched invitations off are
-    skipped. Returns how many invitations were queued (new or existing).
+    skipped. If that day's run did not happen (the scheduler was down), the next
+    run of the month catches up; once the month's invitations are out, later runs
+    send nothing. Returns how many invitations were queued (new or existing).
     """
     today = today or timezone.localdate()
-    if not force and today != first_working_day(today):
+    first = first_working_day(today)
+    if not force and (first is None or today < first or _invited_since(first)):
         return 0
     now = timezone.now()
     sessions = Session.objects.filter(

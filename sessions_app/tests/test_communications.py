@@ -66,13 +66,12 @@ def december_cycle():
 
 
 def test_invitations_on_the_first_working_day_only(december_cycle):
-    with time_machine.travel(at(2026, 12, 2, 7, 0), tick=False):
-        assert communications.send_monthly_invitations() == 0
-    assert not Delivery.objects.exists()
     with time_machine.travel(at(2026, 12, 1, 7, 0), tick=False):  # Tuesday 1 December
         communications.send_monthly_invitations()
         first = Delivery.objects.count()
         communications.send_monthly_invitations()
+    with time_machine.travel(at(2026, 12, 2, 7, 0), tick=False):  # the next day
+        assert communications.send_monthly_invitations() == 0
     a1, a2 = december_cycle["a"]
     [b1] = december_cycle["b"]
     own, everyone = december_cycle["own"], december_cycle["everyone"]
@@ -93,6 +92,33 @@ def test_invitations_on_the_first_working_day_only(december_cycle):
     assert f"/sesiones/{everyone.pk}/" in invitation.body
     pump_shared(limit=0)
     assert len(mail.outbox) == 5
+
+
+def test_a_missed_first_working_day_is_caught_up_once(december_cycle):
+    # The scheduler was down on Tuesday 1 December: Thursday's run sends them.
+    with time_machine.travel(at(2026, 12, 3, 7, 0), tick=False):
+        assert communications.send_monthly_invitations() == 5
+    with time_machine.travel(at(2026, 12, 4, 7, 0), tick=False):
+        assert communications.send_monthly_invitations() == 0
+    assert Delivery.objects.filter(kind="invitation").count() == 5
+
+
+def test_nothing_before_the_first_working_day(december_cycle):
+    # January 2027: Friday 1 is a holiday, then a weekend; Monday 4 is the first day.
+    january = SessionFactory(
+        dependency=december_cycle["own"].dependency,
+        starts_at=at(2027, 1, 20, 9, 0),
+        registration_opens_at=at(2026, 12, 20, 8, 0),
+        registration_closes_at=at(2027, 1, 20, 7, 0),
+    )
+    for day in (1, 2, 3):
+        with time_machine.travel(at(2027, 1, day, 7, 0), tick=False):
+            assert communications.send_monthly_invitations() == 0
+    with time_machine.travel(at(2027, 1, 4, 7, 0), tick=False):
+        communications.send_monthly_invitations()
+    keys = set(Delivery.objects.values_list("idempotency_key", flat=True))
+    a1, _a2 = december_cycle["a"]
+    assert f"invitation:{january.pk}:{a1.pk}" in keys
 
 
 def test_invitations_can_be_forced_by_hand(december_cycle, capsys):
