@@ -71,18 +71,26 @@ def child_env(database_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def manage(*args: str, database_url: str, **extra: str) -> str:
-    """Run ``manage.py`` with ``args`` on ``database_url``; return its output."""
+def run(args: list[str], *, env: dict[str, str], what: str) -> str:
+    """Run ``python args`` from the project root; its output, or exit with both of
+    its streams when it fails."""
     result = subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
-        env=child_env(database_url, **extra),
+        env=env,
         capture_output=True,
         text=True,
         check=False,
     )
     if result.returncode != 0:
-        raise SystemExit(
-            f"manage.py {' '.join(args)} falló:\n{result.stdout}{result.stderr}"
-        )
+        raise SystemExit(f"{what} falló:\n{result.stdout}{result.stderr}")
     return result.stdout
+
+
+def manage(*args: str, database_url: str, **extra: str) -> str:
+    """Run ``manage.py`` with ``args`` on ``database_url``; return its output."""
+    return run(
+        ["manage.py", *args],
+        env=child_env(database_url, **extra),
+        what=f"manage.py {' '.join(args)}",
+    )

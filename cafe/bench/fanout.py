@@ -30,7 +30,6 @@ import json
 import logging
 import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -38,7 +37,7 @@ from contextlib import contextmanager
 
 from aiosmtpd.controller import Controller
 
-from cafe.bench.db import ROOT, child_env, fresh_database
+from cafe.bench.db import child_env, fresh_database, run
 
 DATABASE = "cafe_bench_fanout"
 TARGET_RATIO = 0.70
@@ -100,28 +99,15 @@ def run_fanout(*, recipients: int = 5000) -> dict:
             # No provider limit: every pending row goes out at once.
             NOTIFY_BULK_RATE_PER_MINUTE="0",
         )
-        child = subprocess.run(
+        output = run(
             [
-                sys.executable,
-                "-m",
-                "cafe.bench.fanout",
-                "--child",
-                "--recipients",
-                str(recipients),
-                "--floor-port",
-                str(floor_port),
+                *("-m", "cafe.bench.fanout", "--child"),
+                *("--recipients", str(recipients), "--floor-port", str(floor_port)),
             ],
-            cwd=ROOT,
             env=env,
-            capture_output=True,
-            text=True,
-            check=False,
+            what="El proceso del benchmark",
         )
-        if child.returncode != 0:
-            raise SystemExit(
-                f"El proceso del benchmark falló:\n{child.stdout}{child.stderr}"
-            )
-        measured = json.loads(child.stdout.strip().splitlines()[-1])
+        measured = json.loads(output.strip().splitlines()[-1])
         delivered, distinct = app_sink.messages, len(app_sink.recipients)
         floor_delivered = floor_sink.messages
 

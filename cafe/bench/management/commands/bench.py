@@ -10,7 +10,6 @@ when a target is missed.
 """
 
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -76,21 +75,16 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         self.stdout.write(f"  {seeded.strip()} ({seconds:.1f} s en total)")
         self.stdout.write(f"  midiendo páginas ({requests} solicitudes cada una)…")
-        result = subprocess.run(
-            [sys.executable, "-m", "cafe.bench.pages"],
-            cwd=db.ROOT,
+        output = db.run(
+            ["-m", "cafe.bench.pages"],
             env=db.child_env(
                 url,
                 DJANGO_ALLOWED_HOSTS="testserver",
                 CAFE_BENCH_REQUESTS=str(requests),
             ),
-            capture_output=True,
-            text=True,
-            check=False,
+            what="La medición de páginas",
         )
-        if result.returncode != 0:
-            raise CommandError(f"La medición de páginas falló:\n{result.stderr}")
-        pages = json.loads(result.stdout.strip().splitlines()[-1])
+        pages = json.loads(output.strip().splitlines()[-1])
         return {"seed_seconds": seconds, "pages": pages}
 
     def report_pages(self, scales: dict) -> None:
