@@ -33,7 +33,7 @@ DATABASE = "cafe_bench_rush"
 # The registration path stays production-like (outbox row written, sent in-process on
 # commit), but the message goes to memory instead of an SMTP server.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
+AUTH_BACKEND = "cafe.org.backends.CachedPermissionBackend"
 REQUEST_TIMEOUT_S = 120
 READY_TIMEOUT_S = 30
 STOP_TIMEOUT_S = 30

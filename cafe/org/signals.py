@@ -37,3 +37,109 @@ def keep_roles_in_sync(sender, using="default", **kwargs):
     from .roles import sync_roles
 
     sync_roles(Group.objects.db_manager(using).model, Permission, strict=False)
+
+
+# --- Permission cache (cafe.org.backends) -------------------------------------------
+# Each receiver increments ``authz_version`` of the people whose permissions changed,
+# with an UPDATE, so every process sees it with the next load of the user row.
+
+
+def _touch_users(user_ids=None) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db.models import F
+
+    users = get_user_model().objects.all()
+    if user_ids is not None:
+        users = users.filter(pk__in=list(user_ids))
+    users.update(authz_version=F("authz_version") + 1)
+
+
+def _members(group_ids) -> list[int]:
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(groups__in=list(group_ids))
+        .values_list("pk", flat=True)
+    )
+
+
+def user_groups_or_permissions_changed(
+    sender, instance, action, reverse, pk_set, **kwargs
+):
+    """``user.groups`` or ``user.user_permissions`` changed, from either side."""
+    if action not in {"post_add", "post_remove", "pre_clear"}:
+        return
+    from django.contrib.auth import get_user_model
+
+    if not reverse:  # user.groups.add(...): the instance is the person
+        _touch_users([instance.pk])
+    elif action == "pre_clear":  # group.user_set.clear(): everyone in it, before
+        if isinstance(instance, get_user_model()):
+            _touch_users([instance.pk])
+        elif sender is get_user_model().groups.through:
+            _touch_users(_members([instance.pk]))
+        else:  # permission.user_set.clear()
+            _touch_users(
+                get_user_model()
+                .objects.filter(user_permissions=instance)
+                .values_list("pk", flat=True)
+            )
+    else:  # group.user_set.add(...) / permission.user_set.add(...)
+        _touch_users(pk_set or [])
+
+
+def group_permissions_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """``group.permissions`` changed (or ``permission.group_set``)."""
+    if action not in {"post_add", "post_remove", "pre_clear"}:
+        return
+    if reverse:  # permission.group_set changed: the groups in pk_set, or all of them
+        from django.contrib.auth.models import Group
+
+        groups = (
+            pk_set
+            if action != "pre_clear"
+            else Group.objects.filter(permissions=instance).values_list("pk", flat=True)
+        )
+        _touch_users(_members(groups or []))
+    else:
+        _touch_users(_members([instance.pk]))
+
+
+def group_or_permission_deleted(sender, instance, **kwargs):
+    """A group or a permission is about to be deleted: its rows go without m2m
+    signals, so everyone who held it must reload."""
+    from django.contrib.auth.models import Group
+
+    if isinstance(instance, Group):
+        _touch_users(_members([instance.pk]))
+    else:
+        _touch_users()
+
+
+def watch_permissions() -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models.signals import m2m_changed, pre_delete
+
+    User = get_user_model()
+    for through in (User.groups.through, User.user_permissions.through):
+        m2m_changed.connect(
+            user_groups_or_permissions_changed,
+            sender=through,
+            dispatch_uid=f"org_authz_{through._meta.label}",
+        )
+    m2m_changed.connect(
+        group_permissions_changed,
+        sender=Group.permissions.through,
+        dispatch_uid="org_authz_group_permissions",
+    )
+    for model in (Group, Permission):
+        pre_delete.connect(
+            group_or_permission_deleted,
+            sender=model,
+            dispatch_uid=f"org_authz_delete_{model._meta.label}",
+        )
+
+
+watch_permissions()
