@@ -1,17 +1,16 @@
 """Forms of the proposals app. They validate input; services apply the rules."""
 
-import html
 from datetime import date, timedelta
 
 from django import forms
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cafe.org.forms import CrispyFormMixin, bootstrap_classes
 from cafe.org.models import Dependency
+from cafe.widgets import CachedModelChoiceField, ListSelect
 from sessions_app.models import Session, Topic
 
 from .models import Proposal
@@ -233,48 +232,6 @@ class TrackingForm(CrispyFormMixin, forms.Form):
     )
 
 
-def _escape(value) -> str:
-    """What the template's autoescaping writes (Django's conditional_escape), with the
-    standard library's html.escape: this runs once per option."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
-def _attributes(attrs: dict) -> str:
-    """HTML attributes as Django's widgets/attrs.html writes them (in order)."""
-    return "".join(
-        f" {_escape(name)}" + ("" if value is True else f'="{html.escape(str(value))}"')
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class ListSelect(forms.Select):
-    """A single <select> of flat choices (no optgroups) rendered in one pass in Python
-    instead of one template include per option: the same HTML as ``forms.Select``, but
-    the list filter's session choices (every published or held session, over a
-    thousand at scale) would otherwise cost about 0.1 ms per option to render."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        wanted = set(self.format_value(value))
-        options, chosen = [], False
-        for option_value, label in self.choices:
-            option_value = "" if option_value is None else str(option_value)
-            selected = not chosen and option_value in wanted
-            chosen = chosen or selected
-            options.append(
-                f'\n  <option value="{html.escape(option_value)}"'
-                f"{' selected' if selected else ''}>{_escape(label)}</option>\n"
-            )
-        markup = (
-            f'<select name="{_escape(name)}"'
-            f"{_attributes(self.build_attrs(self.attrs, attrs))}>"
-            f"{''.join(options)}\n</select>"
-        )
-        return mark_safe(markup)  # noqa: S308 - every name, value and label escaped
-
-
 class TitleChoiceIterator(ModelChoiceIterator):
     """The choices as (pk, title) pairs read with values_list, without building a
     model instance per option (the label is the title, as the models' __str__)."""
@@ -300,18 +257,20 @@ class ProposalFilterForm(forms.Form):
         label=_("Estado"),
         required=False,
         choices=[("", _("Todos")), *Proposal.Status.choices],
+        widget=ListSelect,
     )
     tipo = forms.ChoiceField(
         label=_("Tipo"),
         required=False,
         choices=[("", _("Todos")), *Proposal.Kind.choices],
+        widget=ListSelect,
     )
-    tema = forms.ModelChoiceField(
+    tema = CachedModelChoiceField(
         label=_("Tema"),
         required=False,
         queryset=Topic.objects.all(),
         empty_label=_("Todos"),
-        widget=ListSelect,
+        cache_name="temas",
     )
     # Any published or held session is accepted (the link "Ver todas las propuestas
     # de esta sesión" of every session page), but the select offers only the recent
@@ -330,12 +289,12 @@ class ProposalFilterForm(forms.Form):
             "página de cada sesión."
         ),
     )
-    dependencia = forms.ModelChoiceField(
+    dependencia = CachedModelChoiceField(
         label=_("Dependencia responsable"),
         required=False,
         queryset=Dependency.objects.filter(is_active=True),
         empty_label=_("Todas"),
-        widget=ListSelect,
+        cache_name="dependencias-activas",
     )
     orden = forms.ChoiceField(
         label=_("Ordenar por"),
@@ -346,6 +305,7 @@ class ProposalFilterForm(forms.Form):
             ("apoyos", _("Más apoyadas")),
             ("vencimiento", _("Fecha de cumplimiento")),
         ],
+        widget=ListSelect,
     )
     vencidas = forms.BooleanField(label=_("Solo compromisos vencidos"), required=False)
 
@@ -375,11 +335,12 @@ class DashboardFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    dependencia = forms.ModelChoiceField(
+    dependencia = CachedModelChoiceField(
         label=_("Dependencia"),
         required=False,
         queryset=Dependency.objects.filter(is_active=True),
         empty_label=_("Toda la entidad"),
+        cache_name="dependencias-activas",
     )
 
     def __init__(self, *args, **kwargs):

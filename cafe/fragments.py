@@ -1,0 +1,91 @@
+"""Rendered rows kept in the cache, addressed by what they show.
+
+A list page renders the same rows for everyone who opens it (the proposals a search
+finds, the page of the list): the rows are loaded anyway, and rendering them through
+the template engine costs more than loading them. ``render_rows`` renders each item's
+row once and keeps the HTML in the cache under a digest of everything the row can
+show: the item's loaded field values, those of the related objects loaded with it,
+the day (for "overdue" marks), the language and the project's templates. A change to
+any of them is a different key, so nothing is ever invalidated and nothing stale is
+ever shown; unused rows expire.
+
+Row templates must read only the item (no request, user or CSRF token).
+"""
+
+import datetime
+import functools
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Model
+from django.template.loader import get_template
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+ROW_TIMEOUT = 24 * 60 * 60
+
+
+@functools.cache
+def templates_digest() -> str:
+    """Digest of every project template: a deploy that changes one renders afresh."""
+    digest = hashlib.blake2b(digest_size=8)
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        for path in sorted(Path(folder).rglob("*.html")):
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _state(instance: Model, depth: int = 1) -> tuple:
+    """The loaded field values of ``instance`` and of the related objects loaded
+    with it (``select_related``), ``depth`` levels down."""
+    values = tuple(
+        sorted(
+            (name, value)
+            for name, value in vars(instance).items()
+            if not name.startswith("_") and not isinstance(value, Model)
+        )
+    )
+    related = ()
+    if depth:
+        related = tuple(
+            sorted(
+                (name, _state(obj, depth - 1) if obj is not None else None)
+                for name, obj in instance._state.fields_cache.items()
+            )
+        )
+    return (type(instance).__name__, values, related)
+
+
+def _key(template_name: str, instance: Model, today: datetime.date) -> str:
+    identity = repr(
+        (
+            templates_digest(),
+            template_name,
+            translation.get_language(),
+            today,
+            _state(instance),
+        )
+    )
+    return "row:" + hashlib.blake2b(identity.encode(), digest_size=20).hexdigest()
+
+
+def render_rows(template_name: str, items, name: str) -> list[SafeString]:
+    """Each item rendered by ``template_name`` with the item as ``name``, from the
+    cache where it was rendered before with the same values."""
+    items = list(items)
+    today = timezone.localdate()
+    keys = [_key(template_name, item, today) for item in items]
+    found = cache.get_many(keys) if keys else {}
+    template = get_template(template_name)
+    rendered, fresh = [], {}
+    for key, item in zip(keys, items, strict=True):
+        html = found.get(key)
+        if html is None:
+            html = fresh[key] = str(template.render({name: item}))
+        rendered.append(mark_safe(html))  # noqa: S308 - template output, escaped
+    if fresh:
+        cache.set_many(fresh, ROW_TIMEOUT)
+    return rendered
