@@ -1,15 +1,16 @@
 """Rendered rows kept in the cache, addressed by what they show.
 
-A list page renders the same rows for everyone who opens it (the proposals a search
-finds, the page of the list): the rows are loaded anyway, and rendering them through
-the template engine costs more than loading them. ``render_rows`` renders each item's
+A list page renders the same rows for everyone who opens it (a page of proposals, the
+session cards, the attendance list): the rows are loaded anyway, and rendering them
+through the template engine costs more than loading them. ``render_rows`` renders each
 row once and keeps the HTML in the cache under a digest of everything the row can
-show: the item's loaded field values, those of the related objects loaded with it,
-the day (for "overdue" marks), the language and the project's templates. A change to
-any of them is a different key, so nothing is ever invalidated and nothing stale is
-ever shown; unused rows expire.
+show: the loaded field values of its objects and of the related objects loaded with
+them, its other context values, the day (for "overdue" marks), the language and the
+project's templates. A change to any of them is a different key, so nothing is ever
+invalidated and nothing stale is ever shown; unused rows expire.
 
-Row templates must read only the item (no request, user or CSRF token).
+Row templates read only their own context (no request or user); a row with a form
+gets the request's CSRF token (``render_rows(..., csrf_token=...)``).
 """
 
 import datetime
@@ -38,7 +39,7 @@ def templates_digest() -> str:
     return digest.hexdigest()
 
 
-def _state(instance: Model, depth: int = 1) -> tuple:
+def _state(instance: Model, depth: int = 2) -> tuple:
     """The loaded field values of ``instance`` and of the related objects loaded
     with it (``select_related``), ``depth`` levels down."""
     values = tuple(
@@ -59,32 +60,46 @@ def _state(instance: Model, depth: int = 1) -> tuple:
     return (type(instance).__name__, values, related)
 
 
-def _key(template_name: str, instance: Model, today: datetime.date) -> str:
+CSRF_PLACEHOLDER = "csrf-token-of-the-request-c4f3"
+
+
+def _value_state(value):
+    return _state(value) if isinstance(value, Model) else repr(value)
+
+
+def _key(template_name: str, context: dict, today: datetime.date) -> str:
     identity = repr(
         (
             templates_digest(),
             template_name,
             translation.get_language(),
             today,
-            _state(instance),
+            tuple(sorted((name, _value_state(v)) for name, v in context.items())),
         )
     )
     return "row:" + hashlib.blake2b(identity.encode(), digest_size=20).hexdigest()
 
 
-def render_rows(template_name: str, items, name: str) -> list[SafeString]:
-    """Each item rendered by ``template_name`` with the item as ``name``, from the
-    cache where it was rendered before with the same values."""
-    items = list(items)
+def render_rows(
+    template_name: str, contexts, *, csrf_token: str | None = None
+) -> list[SafeString]:
+    """``template_name`` rendered with each context, from the cache where it was
+    rendered before with the same values. A row with a form gets ``csrf_token``: it
+    is cached with a placeholder in its place, replaced on the way out."""
+    contexts = list(contexts)
     today = timezone.localdate()
-    keys = [_key(template_name, item, today) for item in items]
+    keys = [_key(template_name, context, today) for context in contexts]
     found = cache.get_many(keys) if keys else {}
     template = get_template(template_name)
     rendered, fresh = [], {}
-    for key, item in zip(keys, items, strict=True):
+    for key, context in zip(keys, contexts, strict=True):
         html = found.get(key)
         if html is None:
-            html = fresh[key] = str(template.render({name: item}))
+            html = fresh[key] = str(
+                template.render({**context, "csrf_token": CSRF_PLACEHOLDER})
+            )
+        if csrf_token is not None:
+            html = html.replace(CSRF_PLACEHOLDER, csrf_token)
         rendered.append(mark_safe(html))  # noqa: S308 - template output, escaped
     if fresh:
         cache.set_many(fresh, ROW_TIMEOUT)

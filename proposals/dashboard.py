@@ -13,7 +13,9 @@ from django.db import connection, transaction
 from django.db.models import Aggregate, Count, F, FloatField, Q, Sum, Window
 from django.db.models.functions import Extract, TruncMonth
 from django.db.models.signals import post_delete, post_save
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from sessions_app.models import Feedback, Registration, Session
@@ -348,10 +350,8 @@ def invalidate_dashboard(**_signal_kwargs) -> None:
         transaction.on_commit(_bump)
 
 
-def cached_dashboard(*, period: Period, dependency=None) -> Dashboard:
-    """``build_dashboard`` for today, from the cache while nothing has changed."""
-    today = timezone.localdate()
-    key = ":".join(
+def _cache_key(period: Period, dependency, today) -> str:
+    return ":".join(
         str(part)
         for part in (
             "dashboard",
@@ -362,11 +362,42 @@ def cached_dashboard(*, period: Period, dependency=None) -> Dashboard:
             getattr(dependency, "pk", "todas"),
         )
     )
+
+
+def cached_dashboard(*, period: Period, dependency=None) -> Dashboard:
+    """``build_dashboard`` for today, from the cache while nothing has changed."""
+    today = timezone.localdate()
+    key = _cache_key(period, dependency, today)
     data = cache.get(key)
     if data is None:
         data = build_dashboard(period=period, dependency=dependency, today=today)
         cache.set(key, data, timeout=settings.PROPOSALS_DASHBOARD_CACHE_SECONDS)
     return data
+
+
+def cached_dashboard_html(*, period: Period, dependency=None) -> str:
+    """The dashboard's figures, charts' data, tables and lists as HTML
+    (``proposals/_dashboard_body.html``), cached under the figures' own key: the
+    page is exactly as fresh as the figures, and renders once per change."""
+    from cafe.fragments import templates_digest
+
+    key = ":".join(
+        (
+            _cache_key(period, dependency, timezone.localdate()),
+            "html",
+            templates_digest(),
+            translation.get_language() or "",
+        )
+    )
+    html = cache.get(key)
+    if html is None:
+        data = cached_dashboard(period=period, dependency=dependency)
+        html = render_to_string(
+            "proposals/_dashboard_body.html",
+            {"dashboard": data, "charts": chart_payload(data), "statuses": S.choices},
+        )
+        cache.set(key, html, timeout=settings.PROPOSALS_DASHBOARD_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - template output, escaped
 
 
 def watch_dashboard_sources() -> None:

@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from cafe.access import role_required
@@ -31,7 +32,6 @@ def _filters(request):
 @require_GET
 def dashboard_page(request):
     form, period, dependency = _filters(request)
-    data = dashboard.cached_dashboard(period=period, dependency=dependency)
     return render(
         request,
         "proposals/dashboard.html",
@@ -39,9 +39,14 @@ def dashboard_page(request):
             "form": form,
             "period": period,
             "dependency": dependency,
-            "dashboard": data,
-            "charts": dashboard.chart_payload(data),
-            "statuses": dashboard.S.choices,
+            "body": dashboard.cached_dashboard_html(
+                period=period, dependency=dependency
+            ),
+            # The figures themselves, for whoever reads the context (the body above
+            # is already rendered from them): read only when asked for.
+            "dashboard": SimpleLazyObject(
+                lambda: dashboard.cached_dashboard(period=period, dependency=dependency)
+            ),
         },
     )
 

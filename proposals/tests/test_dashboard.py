@@ -104,8 +104,12 @@ def test_figures_come_from_the_cache_until_the_data_changes(login, despacho, sce
         text="Llegó después de la primera visita al tablero.",
         anonymous=False,
     )
-    after = client.get("/propuestas/tablero/").context["dashboard"].figures
+    page = client.get("/propuestas/tablero/")
+    after = page.context["dashboard"].figures
     assert after["received"] == first["received"] + 1
+    # The rendered figures are cached with them, and follow them.
+    shown = f'<dt>Propuestas recibidas</dt><dd class="fs-3 mb-0">{after["received"]}<'
+    assert shown in page.content.decode()
 
     scenario["staff"][1].is_active = False
     scenario["staff"][1].save()

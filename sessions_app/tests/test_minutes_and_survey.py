@@ -305,6 +305,47 @@ def test_attendance_is_taken_on_the_day_only(comunicaciones):
         )
 
 
+def test_attendance_rows_carry_a_working_csrf_token_and_follow_each_check_in(
+    comunicaciones,
+):
+    """The rows come from the cache (cafe.fragments) after the first visit: each
+    still posts with the request's CSRF token, and a check-in shows at once."""
+    import re
+
+    from django.test import Client
+
+    from cafe.testing.factories import accept_privacy
+
+    session = SessionFactory(
+        starts_at=timezone.now() + timedelta(minutes=30),
+        registration_opens_at=timezone.now() - timedelta(days=3),
+        registration_closes_at=timezone.now() - timedelta(minutes=5),
+    )
+    first, second = RegistrationFactory.create_batch(2, session=session)
+    accept_privacy(comunicaciones)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(comunicaciones)
+    page = f"/sesiones/{session.pk}/asistencia/"
+    client.get(page)  # renders and caches the rows
+    html = client.get(page).content.decode()
+    assert "csrf-token-of-the-request" not in html
+    row = html[html.index(f'<tr id="asistencia-{second.pk}"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', row).group(1)
+    response = client.post(
+        f"/sesiones/{session.pk}/asistencia/{second.pk}/",
+        {"presente": "1", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.checked_in_at is not None
+    html = client.get(page).content.decode()
+    rows = {
+        pk: html[html.index(f'<tr id="asistencia-{pk}"') :].split("</tr>", 1)[0]
+        for pk in (first.pk, second.pk)
+    }
+    assert "Deshacer" in rows[second.pk] and "Marcar presente" in rows[first.pk]
+
+
 # --- Pulse survey
 
 

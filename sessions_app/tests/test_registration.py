@@ -332,3 +332,24 @@ def test_registrations_appear_in_my_data_export(login, servidor):
     section = next(s for s in data["secciones"] if s["clave"] == "inscripciones")
     assert section["registros"][0]["Sesión"] == "Café exportable"
     assert section["registros"][0]["Necesidades"] == "Rampa"
+
+
+def test_cached_session_cards_show_each_persons_state_and_every_change(login, servidor):
+    """Cards come from the cache after the first visit (cafe.fragments); the key
+    holds the person's state and the session's values, so nothing stale shows."""
+    session = SessionFactory(title="Café con Talento Humano", capacity=2)
+    other = UserFactory(dependency=servidor.dependency)
+
+    def card(client) -> str:
+        html = client.get("/sesiones/").content.decode()
+        start = html.index(f'id="sesion-{session.pk}"')
+        return html[start : html.index("</article>", start)]
+
+    mine, theirs = login(servidor), login(other)
+    assert "2 plazas disponibles" in card(mine)
+    services.register_attendee(session_id=session.pk, user=servidor)
+    assert "Inscrito" in card(mine)
+    assert "1 plaza disponible" in card(theirs)
+    Session.objects.filter(pk=session.pk).update(title="Café con Planeación")
+    assert "Café con Planeación" in card(theirs)
+    assert "Café con Planeación" in card(mine)

@@ -4,11 +4,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cafe.access import role_required
+from cafe.fragments import render_rows
 from cafe.org.models import Dependency
 
 from .. import selectors, services
@@ -227,6 +229,11 @@ def attendance(request, pk):
         {
             "session": session,
             "registrations": registrations,
+            "rows": render_rows(
+                "sessions/manage/_attendance_row.html",
+                ({"registration": r} for r in registrations),
+                csrf_token=get_token(request),
+            ),
             "present": sum(1 for r in registrations if r.checked_in_at),
             "walk_in_form": WalkInForm(),
         },

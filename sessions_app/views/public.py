@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cafe.access import authenticated, role_required
+from cafe.fragments import render_rows
 from cafe.notify.ics import build_ics
 
 from .. import selectors, services
@@ -36,8 +37,13 @@ def session_list(request):
     page = Paginator(sessions, 20).get_page(request.GET.get("pagina"))
     now = timezone.now()
     cards = [(s, selectors.card_state(s, request.user, now)) for s in page.object_list]
+    card_rows = render_rows(
+        "sessions/_card.html", ({"session": s, "state": state} for s, state in cards)
+    )
     return render(
-        request, "sessions/list.html", {"form": form, "page": page, "cards": cards}
+        request,
+        "sessions/list.html",
+        {"form": form, "page": page, "cards": cards, "card_rows": card_rows},
     )
 
 

@@ -52,4 +52,4 @@ def cached_rows(template_name, items, name):
     the rows rendered once and then read from the cache (see cafe.fragments)."""
     from cafe.fragments import render_rows
 
-    return render_rows(template_name, items, name)
+    return render_rows(template_name, ({name: item} for item in items))
