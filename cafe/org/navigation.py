@@ -4,10 +4,11 @@ Each app registers its entries (in ``AppConfig.ready``) with the predicate that 
 who sees them; the base template shows each person only what they can use.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,17 @@ def register_nav_item(item: NavItem) -> None:
         _items.sort(key=lambda i: i.order)
 
 
+@functools.lru_cache(maxsize=256)
+def _url(url_name: str, _urlconf, _prefix: str) -> str:
+    return reverse(url_name)
+
+
 def nav_for(user, request_path: str = "") -> list[dict]:
     """The entries ``user`` may use, with their URL and whether they are current."""
     entries = [
         {
             "label": item.label,
-            "url": reverse(item.url_name),
+            "url": _url(item.url_name, get_urlconf(), get_script_prefix()),
             "current": False,
             "section": item.section,
             "description": item.description,
