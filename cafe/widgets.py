@@ -99,27 +99,36 @@ def _watch(model) -> None:
             )
 
 
+def cached_pairs(model, name: str, compute) -> list:
+    """``compute()``'s (value, label) pairs, kept in the cache under ``name`` until a
+    save or delete of ``model`` (or ``CHOICES_TIMEOUT``)."""
+    _watch(model)
+    key = ":".join(
+        (
+            "choices",
+            model._meta.label_lower,
+            name,
+            str(_generation(model)),
+            translation.get_language() or "",
+        )
+    )
+    pairs = cache.get(key)
+    if pairs is None:
+        pairs = list(compute())
+        cache.set(key, pairs, CHOICES_TIMEOUT)
+    return pairs
+
+
 class CachedChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        field, model = self.field, self.queryset.model
-        key = ":".join(
-            (
-                "choices",
-                model._meta.label_lower,
-                field.cache_name,
-                str(_generation(model)),
-                translation.get_language() or "",
-            )
+        label = self.field.label_from_instance
+        yield from cached_pairs(
+            self.queryset.model,
+            self.field.cache_name,
+            lambda: [(obj.pk, str(label(obj))) for obj in self.queryset],
         )
-        pairs = cache.get(key)
-        if pairs is None:
-            pairs = [
-                (obj.pk, str(field.label_from_instance(obj))) for obj in self.queryset
-            ]
-            cache.set(key, pairs, CHOICES_TIMEOUT)
-        yield from pairs
 
     def __len__(self):
         return len(list(iter(self)))
@@ -134,5 +143,4 @@ class CachedModelChoiceField(forms.ModelChoiceField):
 
     def __init__(self, queryset, *, cache_name: str, **kwargs):
         self.cache_name = cache_name
-        _watch(queryset.model)
         super().__init__(queryset, **kwargs)

@@ -1,6 +1,6 @@
 """Forms of the proposals app. They validate input; services apply the rules."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.db.models import Q
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cafe.org.forms import CrispyFormMixin, bootstrap_classes
 from cafe.org.models import Dependency
-from cafe.widgets import CachedModelChoiceField, ListSelect
+from cafe.widgets import CachedModelChoiceField, ListSelect, cached_pairs
 from sessions_app.models import Session, Topic
 
 from .models import Proposal
@@ -241,7 +241,14 @@ class TitleChoiceIterator(ModelChoiceIterator):
             yield ("", self.field.empty_label)
         shown = getattr(self.field, "shown", None)
         queryset = self.queryset if shown is None else shown
-        yield from queryset.values_list("pk", "title")
+        if self.field.shown_cache_name:
+            yield from cached_pairs(
+                queryset.model,
+                self.field.shown_cache_name,
+                lambda: queryset.values_list("pk", "title"),
+            )
+        else:
+            yield from queryset.values_list("pk", "title")
 
 
 class TitleChoiceField(forms.ModelChoiceField):
@@ -249,6 +256,7 @@ class TitleChoiceField(forms.ModelChoiceField):
 
     iterator = TitleChoiceIterator
     shown = None
+    shown_cache_name = ""  # set: the options of ``shown`` come from the cache
 
 
 class ProposalFilterForm(forms.Form):
@@ -315,12 +323,14 @@ class ProposalFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         bootstrap_classes(self)
         field = self.fields["sesion"]
-        shown = Q(
-            starts_at__gte=timezone.now() - timedelta(days=self.SESSIONS_SHOWN_DAYS)
-        )
+        today = timezone.localdate()
+        since = today - timedelta(days=self.SESSIONS_SHOWN_DAYS)
+        shown = Q(starts_at__gte=timezone.make_aware(datetime.combine(since, time.min)))
         chosen = str(self.data.get("sesion", "")) if self.is_bound else ""
         if chosen.isascii() and chosen.isdigit() and len(chosen) <= 18:
             shown |= Q(pk=int(chosen))  # an older session chosen from its page
+        else:  # the usual options: the same for everyone all day
+            field.shown_cache_name = f"sesiones-recientes:{today}"
         field.shown = field.queryset.filter(shown)
 
 

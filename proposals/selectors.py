@@ -22,13 +22,14 @@ def can_see_hidden(user) -> bool:
 
 
 def base_queryset(user, *, include_hidden: bool = False):
-    """Proposals a person may see, with what every list row shows.
+    """Proposals a person may see, with what every list row shows (its author and
+    responsible dependency; the proposal page adds its topic and session).
 
     The support count is the stored ``Proposal.support_count`` (no aggregate, so the
     pages read only the rows they show and the paginator counts with a plain COUNT);
     the search document is only searched, never shown, so it is not loaded."""
     queryset = Proposal.objects.select_related(
-        "topic", "session", "responsible_dependency", "author"
+        "responsible_dependency", "author"
     ).defer("search_document")
     if not (include_hidden or can_see_hidden(user)):
         queryset = queryset.filter(is_hidden=False)
@@ -80,7 +81,7 @@ def proposal_for_page(
         timeline = timeline.filter(is_public=True)
     return (
         base_queryset(user, include_hidden=include_hidden)
-        .select_related("duplicate_of")
+        .select_related("topic", "session", "duplicate_of")
         .prefetch_related(Prefetch("changes", queryset=timeline, to_attr="timeline"))
         .get(pk=proposal_id)
     )

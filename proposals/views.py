@@ -32,7 +32,9 @@ def proposal_list(request):
     form = forms.ProposalFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     page = IdsFirstPaginator(
-        selectors.proposal_list(user=request.user, filters=filters), 20
+        selectors.proposal_list(user=request.user, filters=filters),
+        20,
+        count_with_page=bool(filters.get("q")),  # a search reads every match anyway
     ).get_page(request.GET.get("pagina"))
     return render(request, "proposals/list.html", {"form": form, "page": page})
 

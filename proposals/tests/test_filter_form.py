@@ -70,3 +70,21 @@ def test_the_select_offers_recent_sessions_and_accepts_older_ones():
     assert f'<option value="{old.pk}" selected>Café de hace un año</option>' in chosen
     assert f'<option value="{recent.pk}">' in chosen
     assert "Las anteriores, desde la página de cada sesión." in str(form)
+
+
+def test_the_cached_session_options_follow_every_change():
+    """The usual options (no session chosen) come from the cache for the day; a
+    session saved or deleted since is seen by the next form."""
+    first = SessionFactory(title="Café con Jurídica", status=Session.Status.HELD)
+    assert "Café con Jurídica" in str(ProposalFilterForm()["sesion"])
+    second = SessionFactory(title="Café con Planeación")
+    html = str(ProposalFilterForm()["sesion"])
+    assert "Café con Jurídica" in html and "Café con Planeación" in html
+    first.title = "Café con la Oficina Jurídica"
+    first.save()
+    second.status = Session.Status.DRAFT
+    second.save()
+    html = str(ProposalFilterForm()["sesion"])
+    assert "Café con la Oficina Jurídica" in html and "Planeación" not in html
+    first.delete()
+    assert "Jurídica" not in str(ProposalFilterForm()["sesion"])
