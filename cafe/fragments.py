@@ -81,11 +81,15 @@ def _key(template_name: str, context: dict, today: datetime.date) -> str:
 
 
 def render_rows(
-    template_name: str, contexts, *, csrf_token: str | None = None
+    template_name: str, contexts, *, csrf_token: str | None = None, complete=None
 ) -> list[SafeString]:
     """``template_name`` rendered with each context, from the cache where it was
     rendered before with the same values. A row with a form gets ``csrf_token``: it
-    is cached with a placeholder in its place, replaced on the way out."""
+    is cached with a placeholder in its place, replaced on the way out.
+
+    ``complete(context)``, when given, returns what the template needs beyond the
+    context and is called only to render a row the cache lacks: the context alone
+    must determine it (a version number, say, standing for a large value)."""
     contexts = list(contexts)
     today = timezone.localdate()
     keys = [_key(template_name, context, today) for context in contexts]
@@ -95,8 +99,9 @@ def render_rows(
     for key, context in zip(keys, contexts, strict=True):
         html = found.get(key)
         if html is None:
+            extra = complete(context) if complete else {}
             html = fresh[key] = str(
-                template.render({**context, "csrf_token": CSRF_PLACEHOLDER})
+                template.render({**context, **extra, "csrf_token": CSRF_PLACEHOLDER})
             )
         if csrf_token is not None:
             html = html.replace(CSRF_PLACEHOLDER, csrf_token)

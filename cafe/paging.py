@@ -1,9 +1,12 @@
 """Pagination that sorts narrow rows, loads wide ones only for the page shown, and
 counts no further than it needs to."""
 
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, Window
 from django.utils.functional import cached_property
+
+CACHED_PAGE_SECONDS = 60
 
 
 class IdsPage(Page):
@@ -36,11 +39,18 @@ class IdsFirstPaginator(Paginator):
     count_limit = 1000
     max_page = 100_000  # an OFFSET PostgreSQL can take, far past any real list
 
-    def __init__(self, queryset, per_page, *, count_with_page=False, **kwargs):
+    def __init__(
+        self, queryset, per_page, *, count_with_page=False, cache_key=None, **kwargs
+    ):
         """``count_with_page``: for a list that must read every match to sort them
-        (a text search), count them in the same query as the page's ids."""
+        (a text search), count them in the same query as the page's ids.
+        ``cache_key``: with ``count_with_page``, each page's ids and the count are
+        kept in the cache under this key (which must change with the data they come
+        from, cafe.generations) for ``CACHED_PAGE_SECONDS``; the rows are always read
+        afresh."""
         self.rows = queryset
         self.count_with_page = count_with_page
+        self.cache_key = cache_key
         super().__init__(queryset.values_list("pk", flat=True), per_page, **kwargs)
 
     @cached_property
@@ -103,17 +113,24 @@ class IdsFirstPaginator(Paginator):
             number = 1
         if not 1 <= number <= self.max_page:
             return None
-        bottom = (number - 1) * self.per_page
-        rows = list(
-            self.object_list.annotate(matches=Window(Count("pk"))).values_list(
-                "pk", "matches"
-            )[bottom : bottom + self.per_page]
-        )
-        if not rows or self.orphans:
-            return None
-        self.__dict__["count"] = rows[0][1]  # exact: every match was read to sort
+        key = f"{self.cache_key}:{number}:{self.per_page}" if self.cache_key else None
+        found = cache.get(key) if key else None
+        if found is None:
+            bottom = (number - 1) * self.per_page
+            rows = list(
+                self.object_list.annotate(matches=Window(Count("pk"))).values_list(
+                    "pk", "matches"
+                )[bottom : bottom + self.per_page]
+            )
+            if not rows or self.orphans:
+                return None
+            found = ([pk for pk, _matches in rows], rows[0][1])
+            if key:
+                cache.set(key, found, CACHED_PAGE_SECONDS)
+        ids, count = found
+        self.__dict__["count"] = count  # exact: every match was read to sort
         self.__dict__["count_limit_applies"] = False
-        return self._get_page([pk for pk, _matches in rows], number, self)
+        return self._get_page(ids, number, self)
 
     def _get_page(self, object_list, number, paginator):
         return super()._get_page(self._rows(list(object_list)), number, paginator)

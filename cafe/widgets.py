@@ -4,11 +4,11 @@ import html
 
 from django import forms
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.forms.models import ModelChoiceIterator
 from django.utils import translation
 from django.utils.safestring import mark_safe
+
+from cafe import generations
 
 
 def _escape(value) -> str:
@@ -55,60 +55,29 @@ class ListSelect(forms.Select):
 
 # --- Choices of reference tables, from the cache --------------------------------------
 #
-# The filters of the list pages offer the dependencies and the topics: a query and a
-# model instance per option on every page, for tables that change a few times a year.
-# ``CachedModelChoiceField`` keeps its (pk, label) pairs in the cache under a
-# generation that any save or delete of the model bumps (now, and again when the
-# transaction commits). Validation still reads the database: an option shown from a
-# cache that a deleted row has not yet left is refused with the usual message.
+# The filters of the list pages offer the dependencies, the topics and the recent
+# sessions: a query and a model instance per option on every page, for tables that
+# change a few times a month. ``CachedModelChoiceField`` keeps its (pk, label) pairs
+# in the cache under the model's generation (cafe.generations), which any save or
+# delete of the model bumps. Validation still reads the database: an option shown
+# from a cache that a deleted row has not yet left is refused with the usual message.
 
 CHOICES_TIMEOUT = 5 * 60
-
-
-def _generation_key(model) -> str:
-    return f"choices-generation:{model._meta.label_lower}"
-
-
-def _generation(model) -> int:
-    return cache.get_or_set(_generation_key(model), 1, timeout=None)
-
-
-def _bump_generation(model) -> None:
-    try:
-        cache.incr(_generation_key(model))
-    except ValueError:  # not in the cache (evicted, or a fresh cache)
-        cache.add(_generation_key(model), 2, timeout=None)
-
-
-def choices_changed(sender, **kwargs) -> None:
-    _bump_generation(sender)
-    transaction.on_commit(lambda: _bump_generation(sender))
-
-
 _watched: set = set()
-
-
-def _watch(model) -> None:
-    if model not in _watched:
-        _watched.add(model)
-        for signal in (post_save, post_delete):
-            signal.connect(
-                choices_changed,
-                sender=model,
-                dispatch_uid=f"choices-{model._meta.label_lower}",
-            )
 
 
 def cached_pairs(model, name: str, compute) -> list:
     """``compute()``'s (value, label) pairs, kept in the cache under ``name`` until a
     save or delete of ``model`` (or ``CHOICES_TIMEOUT``)."""
-    _watch(model)
+    generation_name = f"choices:{model._meta.label_lower}"
+    if model not in _watched:
+        _watched.add(model)
+        generations.watch(generation_name, model)
     key = ":".join(
         (
-            "choices",
-            model._meta.label_lower,
+            generation_name,
             name,
-            str(_generation(model)),
+            str(generations.generation(generation_name)),
             translation.get_language() or "",
         )
     )

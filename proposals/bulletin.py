@@ -181,7 +181,8 @@ def refresh_draft(*, bulletin_id: int) -> Bulletin:
         bulletin = Bulletin.objects.select_for_update().get(pk=bulletin_id)
         _check_draft(bulletin)
         bulletin.data = collect(Period(bulletin.period_start, bulletin.period_end))
-        bulletin.save(update_fields=["data"])
+        bulletin.data_version += 1  # locked: no concurrent recomposition
+        bulletin.save(update_fields=["data", "data_version"])
     return bulletin
 
 

@@ -3,6 +3,7 @@ sending progress for Comunicaciones."""
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cafe.access import authenticated, role_required
+from cafe.fragments import render_rows
 from cafe.notify.models import Delivery
 from cafe.notify.services import retry_failed
 
@@ -66,7 +68,9 @@ def bulletin_compose(request):
 @role_required(can_moderate)
 @require_http_methods(["GET", "POST"])
 def bulletin_edit(request, pk):
-    edition = get_object_or_404(Bulletin, pk=pk)
+    # The content (a month of sessions and proposals) is read only to render a
+    # preview the cache lacks: ``data_version`` stands for it in the cache key.
+    edition = get_object_or_404(Bulletin.objects.defer("data"), pk=pk)
     form = BulletinNoteForm(
         request.POST or None, initial={"note": edition.editorial_note}
     )
@@ -86,12 +90,28 @@ def bulletin_edit(request, pk):
         "proposals/bulletin/edit.html",
         {
             "bulletin": edition,
-            "data": service.digest(edition.data),  # the preview: as the e-mail tells it
+            "preview": _preview(edition),
             "form": form,
             "progress": service.bulletin_progress(edition),
             "failed": _failed(edition),
         },
     )
+
+
+def _preview(edition: Bulletin):
+    """The content as the e-mail tells it (``digest``), rendered once per version of
+    the edition (its note, its status, its recomposed content)."""
+
+    def content(context):
+        data = Bulletin.objects.values_list("data", flat=True).get(pk=edition.pk)
+        return {"data": service.digest(data, context["limit"])}
+
+    [html] = render_rows(
+        "proposals/bulletin/_content.html",
+        [{"bulletin": edition, "limit": settings.PROPOSALS_BULLETIN_SECTION_ITEMS}],
+        complete=content,
+    )
+    return html
 
 
 def _failed(edition: Bulletin):

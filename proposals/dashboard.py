@@ -9,15 +9,15 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Aggregate, Count, F, FloatField, Q, Sum, Window
 from django.db.models.functions import Extract, TruncMonth
-from django.db.models.signals import post_delete, post_save
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from cafe import generations
 from sessions_app.models import Feedback, Registration, Session
 
 from .models import Proposal, StatusChange
@@ -327,27 +327,7 @@ def chart_payload(dashboard: Dashboard) -> dict:
 # limit bounds staleness where a change bypasses the model signals (bulk updates) or
 # the cache is per process (the local-memory default).
 
-GENERATION_KEY = "dashboard:generation"
-
-
-def _generation() -> int:
-    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
-
-
-def _bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not in the cache (evicted, or a fresh cache)
-        cache.add(GENERATION_KEY, 2, timeout=None)
-
-
-def invalidate_dashboard(**_signal_kwargs) -> None:
-    """Make the next dashboard visit recompute: now, and again once the current
-    transaction commits (a visit in between may have cached the old figures)."""
-    _bump()
-    pending = transaction.get_connection().run_on_commit
-    if not any(callback is _bump for _sids, callback, _robust in pending):
-        transaction.on_commit(_bump)
+GENERATION = "dashboard"
 
 
 def _cache_key(period: Period, dependency, today) -> str:
@@ -355,7 +335,7 @@ def _cache_key(period: Period, dependency, today) -> str:
         str(part)
         for part in (
             "dashboard",
-            _generation(),  # read before computing: a change meanwhile wins
+            generations.generation(GENERATION),  # read first: a change meanwhile wins
             today,
             period.start,
             period.end,
@@ -405,10 +385,4 @@ def watch_dashboard_sources() -> None:
     from cafe.org.models import Dependency
 
     sources = [Proposal, StatusChange, Session, Registration, Feedback, Dependency]
-    for model in [*sources, get_user_model()]:
-        for signal in (post_save, post_delete):
-            signal.connect(
-                invalidate_dashboard,
-                sender=model,
-                dispatch_uid=f"dashboard-{model._meta.label}-{signal is post_save}",
-            )
+    generations.watch(GENERATION, *sources, get_user_model())

@@ -271,6 +271,12 @@ class Bulletin(models.Model):
     editorial_note = models.TextField(_("nota editorial"), blank=True, max_length=4000)
     # What the edition says, frozen when composed (plain values, not live objects).
     data = models.JSONField(_("contenido"), default=dict)
+    data_version = models.PositiveIntegerField(
+        _("versión del contenido"),
+        default=1,
+        editable=False,
+        help_text=_("Aumenta cada vez que el contenido se vuelve a componer."),
+    )
     content = models.OneToOneField(
         "notify.MessageContent",
         verbose_name=_("correo"),

@@ -35,6 +35,7 @@ def proposal_list(request):
         selectors.proposal_list(user=request.user, filters=filters),
         20,
         count_with_page=bool(filters.get("q")),  # a search reads every match anyway
+        cache_key=selectors.search_cache_key(user=request.user, filters=filters),
     ).get_page(request.GET.get("pagina"))
     return render(request, "proposals/list.html", {"form": form, "page": page})
 

@@ -333,6 +333,38 @@ def test_the_email_tells_a_digest_and_the_web_edition_everything(
     assert "Se muestran" not in page
 
 
+def test_the_preview_is_rendered_once_per_version_of_the_edition(
+    november, settings, login, comunicaciones, frozen
+):
+    """The preview comes from the cache (cafe.fragments) under the edition's fields
+    and its ``data_version``: a new note or a recomposition shows at once, and a
+    visit to an unchanged edition does not read the month's content."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PROPOSALS_BULLETIN_SECTION_ITEMS = 1
+    edition, _created = compose()
+    client = login(comunicaciones)
+    url = f"/propuestas/boletin/{edition.pk}/editar/"
+    assert "Se muestran 1 de 5 sesiones." in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        client.get(url)
+    assert not any('"data"' in q["sql"] for q in again.captured_queries)
+
+    client.post(url, {"note": "Gracias a **todas** las dependencias."})
+    assert "<strong>todas</strong>" in client.get(url).content.decode()
+
+    late = session_at(at(2026, 11, 20, 9, 0), title="Sesión registrada tarde")
+    conclusions(late, "Conclusiones que llegaron tarde")
+    client.post(url, {"note": "Nota", "accion": "recomponer"})
+    edition.refresh_from_db()
+    assert edition.data_version == 2
+    assert "Se muestran 1 de 6 sesiones." in client.get(url).content.decode()
+
+    settings.PROPOSALS_BULLETIN_SECTION_ITEMS = 10
+    assert "Sesión registrada tarde" in client.get(url).content.decode()
+
+
 def test_composing_again_returns_the_same_edition(november):
     edition, created = compose()
     assert created

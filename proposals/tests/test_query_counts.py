@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -50,6 +51,8 @@ def _shape(sql: str) -> str:
 
 
 def measure(client, url):
+    """One request on a cold cache: the counts hold whatever the cache holds."""
+    cache.clear()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200, f"{url} -> {response.status_code}"

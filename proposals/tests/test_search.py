@@ -209,3 +209,42 @@ def test_searching_ranks_and_counts_the_matches_in_one_query(
     # None parses the texts again: all use the stored, indexed document.
     assert not any("to_tsvector" in sql for sql in searches)
     assert all('"search_document" @@' in sql for sql in searches)
+
+
+def test_a_search_is_ranked_once_and_follows_every_change(login, servidor, proposals):
+    """The ranked ids of a search come from the cache on the next visit; new,
+    edited, hidden or bulk-inserted proposals are seen at once."""
+    client = login(servidor)
+    assert found(client, "parqueadero") == ["Parqueaderos"]
+    with CaptureQueriesContext(connection) as again:
+        assert found(client, "parqueadero") == ["Parqueaderos"]
+    assert not any("OVER ()" in q["sql"] for q in again.captured_queries)
+
+    newer = make("Ciclovía interna", "Un parqueadero seguro para bicicletas.")
+    assert set(found(client, "parqueadero")) == {"Ciclovía interna", "Parqueaderos"}
+
+    proposals["training"].text = "Y un parqueadero para visitantes."
+    proposals["training"].save()
+    assert "Formación del personal" in found(client, "parqueadero")
+
+    newer.is_hidden = True
+    newer.hidden_reason = "Duplicada"
+    newer.save()
+    assert "Ciclovía interna" not in found(client, "parqueadero")
+
+    Proposal.objects.bulk_create(
+        [
+            Proposal(
+                title="Cargada en bloque",
+                text="Parqueadero de motos.",
+                kind=Proposal.Kind.PROPOSAL,
+                created_at=timezone.now(),
+            )
+        ]
+    )
+    assert "Cargada en bloque" in found(client, "parqueadero")
+
+    # Hidden without a signal (another process, a bulk update): the cached ranking
+    # still names it, but the rows are read with the filters and it is not shown.
+    Proposal.objects.filter(title="Parqueaderos").update(is_hidden=True)
+    assert "Parqueaderos" not in found(client, "parqueadero")
