@@ -13,8 +13,6 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
-    Max,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -203,27 +201,30 @@ def rotation(*, months: int | None = None):
     that most need a session first: never held one, then the longest ago.
 
     A dependency without a held session in the last ``months`` months is flagged.
+    Each date is one lookup in the (dependency, starts_at) index, not an aggregate
+    over every session the entity ever held.
     """
     months = months or settings.SESSIONS_ROTATION_MONTHS
     now = timezone.now()
     limit = now - relativedelta(months=months)
+    sessions = Session.objects.filter(dependency=OuterRef("pk"))
+    last_held = (
+        sessions.filter(status=Session.Status.HELD)
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
+    next_scheduled = (
+        sessions.filter(
+            status__in=[Session.Status.DRAFT, Session.Status.PUBLISHED],
+            starts_at__gte=now,
+        )
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
     return (
         Dependency.objects.filter(is_active=True)
         .annotate(
-            last_held=Max(
-                "cafe_sessions__starts_at",
-                filter=Q(cafe_sessions__status=Session.Status.HELD),
-            ),
-            next_scheduled=Min(
-                "cafe_sessions__starts_at",
-                filter=Q(
-                    cafe_sessions__status__in=[
-                        Session.Status.DRAFT,
-                        Session.Status.PUBLISHED,
-                    ],
-                    cafe_sessions__starts_at__gte=now,
-                ),
-            ),
+            last_held=Subquery(last_held), next_scheduled=Subquery(next_scheduled)
         )
         .annotate(
             flagged=Case(

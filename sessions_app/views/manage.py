@@ -213,6 +213,10 @@ def rotation(request):
         {
             "page": page,
             "rows": page.object_list,
+            "row_html": render_rows(
+                "sessions/manage/_rotation_row.html",
+                ({"d": d} for d in page.object_list),
+            ),
             "months": settings.SESSIONS_ROTATION_MONTHS,
         },
     )
