@@ -40,24 +40,43 @@ def templates_digest() -> str:
 
 
 def _state(instance: Model, depth: int = 2) -> tuple:
-    """The loaded field values of ``instance`` and of the related objects loaded
-    with it (``select_related``), ``depth`` levels down."""
+    """The loaded field values of ``instance`` (annotations included) and, ``depth``
+    levels down, of the objects loaded with it: ``select_related``,
+    ``prefetch_related`` and ``Prefetch(to_attr=...)`` lists."""
     values = tuple(
         sorted(
-            (name, value)
+            (name, _plain(value, depth))
             for name, value in vars(instance).items()
             if not name.startswith("_") and not isinstance(value, Model)
         )
     )
     related = ()
     if depth:
+        prefetched = getattr(instance, "_prefetched_objects_cache", {})
         related = tuple(
             sorted(
-                (name, _state(obj, depth - 1) if obj is not None else None)
-                for name, obj in instance._state.fields_cache.items()
+                [
+                    (name, _state(obj, depth - 1) if obj is not None else None)
+                    for name, obj in instance._state.fields_cache.items()
+                ]
+                + [
+                    (f"prefetched:{name}", _plain(list(objects), depth))
+                    for name, objects in prefetched.items()
+                ]
             )
         )
     return (type(instance).__name__, values, related)
+
+
+def _plain(value, depth: int):
+    """``value`` with the model instances in a list or tuple replaced by their
+    state (a ``to_attr`` prefetch); anything else as it is."""
+    if isinstance(value, list | tuple) and any(isinstance(v, Model) for v in value):
+        return tuple(
+            _state(v, depth - 1) if isinstance(v, Model) and depth else repr(v)
+            for v in value
+        )
+    return value
 
 
 CSRF_PLACEHOLDER = "csrf-token-of-the-request-c4f3"

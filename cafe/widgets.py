@@ -63,16 +63,24 @@ class ListSelect(forms.Select):
 # from a cache that a deleted row has not yet left is refused with the usual message.
 
 CHOICES_TIMEOUT = 5 * 60
-_watched: set = set()
+
+
+def _generation_name(model) -> str:
+    return f"choices:{model._meta.label_lower}"
+
+
+def watch_choices(*models) -> None:
+    """Called in ``AppConfig.ready`` for every model whose options are cached, so a
+    save in any process (a worker, a management command) is seen."""
+    for model in models:
+        generations.watch(_generation_name(model), model)
 
 
 def cached_pairs(model, name: str, compute) -> list:
     """``compute()``'s (value, label) pairs, kept in the cache under ``name`` until a
-    save or delete of ``model`` (or ``CHOICES_TIMEOUT``)."""
-    generation_name = f"choices:{model._meta.label_lower}"
-    if model not in _watched:
-        _watched.add(model)
-        generations.watch(generation_name, model)
+    save or delete of ``model`` (or ``CHOICES_TIMEOUT``); ``model`` must be watched
+    (``watch_choices``)."""
+    generation_name = _generation_name(model)
     key = ":".join(
         (
             generation_name,

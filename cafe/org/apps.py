@@ -8,7 +8,12 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organización y personas")
 
     def ready(self):
+        from cafe.widgets import watch_choices
+
         from . import signals  # noqa: F401
+        from .models import Dependency
+
+        watch_choices(Dependency)
         from .navigation import NavItem, register_nav_item
         from .permissions import authenticated, can_view_outbox
 

@@ -1,22 +1,28 @@
 """Template context shared by every page: branding and the person's navigation."""
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from cafe.branding import brand
 
-from .navigation import nav_for
+from .navigation import nav_for, nav_markup
 
 
 def site(request):
     user = getattr(request, "user", None)
-    nav = (
-        nav_for(user, request.path)
-        if user is not None and user.is_authenticated
-        else []
-    )
+    signed_in = user is not None and user.is_authenticated
+
+    def nav():
+        return nav_for(user, request.path) if signed_in else []
+
     return {
         **brand(),
-        "nav_items": [item for item in nav if item["section"] == "main"],
-        "home_items": nav,
+        # The top bar, as HTML (cached per set of entries); the entries themselves,
+        # with the home page's descriptions, only where a template reads them.
+        "nav_markup": nav_markup(user, request.path) if signed_in else "",
+        "nav_items": SimpleLazyObject(
+            lambda: [item for item in nav() if item["section"] == "main"]
+        ),
+        "home_items": SimpleLazyObject(nav),
         "privacy_version": settings.CAFE_PRIVACY_NOTICE_VERSION,
     }

@@ -8,7 +8,10 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
 
 
 @dataclass(frozen=True)
@@ -37,24 +40,54 @@ def _url(url_name: str, _urlconf, _prefix: str) -> str:
 
 def nav_for(user, request_path: str = "") -> list[dict]:
     """The entries ``user`` may use, with their URL and whether they are current."""
-    entries = [
+    visible, current = _visible(user, request_path)
+    return [
         {
             "label": item.label,
-            "url": _url(item.url_name, get_urlconf(), get_script_prefix()),
-            "current": False,
+            "url": url,
+            "current": index == current,
             "section": item.section,
             "description": item.description,
         }
-        for item in _items
-        if item.visible(user)
+        for index, item, url in _entries(visible)
     ]
-    # The current entry is the most specific one whose address starts the path.
-    matches = [
-        e
-        for e in entries
-        if e["url"] == request_path
-        or (e["url"] != "/" and request_path.startswith(e["url"]))
+
+
+def _visible(user, request_path: str) -> tuple[tuple[int, ...], int]:
+    """Which registered items ``user`` may use (their indexes), and which one is
+    current: the most specific whose address starts the path (-1: none)."""
+    visible = tuple(index for index, item in enumerate(_items) if item.visible(user))
+    current, longest = -1, -1
+    for index, _item, url in _entries(visible):
+        matches = url == request_path or (url != "/" and request_path.startswith(url))
+        if matches and len(url) > longest:
+            current, longest = index, len(url)
+    return visible, current
+
+
+def _entries(visible: tuple[int, ...]):
+    prefix, urlconf = get_script_prefix(), get_urlconf()
+    for index in visible:
+        item = _items[index]
+        yield index, item, _url(item.url_name, urlconf, prefix)
+
+
+def nav_markup(user, request_path: str) -> str:
+    """The top bar's entries for ``user`` as HTML: rendered once per set of entries,
+    current entry and language, in each process (nothing in it is stored data)."""
+    visible, current = _visible(user, request_path)
+    return _markup(
+        visible, current, translation.get_language(), get_urlconf(), get_script_prefix()
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _markup(visible, current, _language, _urlconf, _prefix) -> str:
+    items = [
+        {"label": item.label, "url": url, "current": index == current}
+        for index, item, url in _entries(visible)
+        if item.section == "main"
     ]
-    if matches:
-        max(matches, key=lambda e: len(e["url"]))["current"] = True
-    return entries
+    return mark_safe(  # noqa: S308 - template output, escaped
+        render_to_string("includes/nav.html", {"items": items})
+    )

@@ -102,3 +102,28 @@ def test_liaison_is_tied_to_one_dependency(enlace, dependency, other_dependency)
     assert not is_liaison_of(enlace, other_dependency.pk)
     plain = UserFactory(dependency=dependency, liaison_of=dependency)
     assert not is_liaison_of(plain, dependency.pk)
+
+
+def test_the_top_bar_marks_the_current_entry_and_follows_the_role(
+    login, comunicaciones
+):
+    """The bar's HTML is cached per set of entries (cafe.org.navigation): each page
+    still marks its own entry, and a role change shows in the next page."""
+    client = login(comunicaciones)
+
+    def bar(path):
+        html = client.get(path).content.decode()
+        return html[html.index('<ul class="navbar-nav') : html.index("</ul>")]
+
+    proposals = bar("/propuestas/")
+    assert '<a class="nav-link active" href="/propuestas/" aria-current="page">' in (
+        proposals
+    )
+    assert proposals.count('aria-current="page"') == 1
+    assert '<a class="nav-link" href="/propuestas/tablero/">Tablero</a>' in proposals
+    dashboard = bar("/propuestas/tablero/")
+    assert 'href="/propuestas/tablero/" aria-current="page">Tablero' in dashboard
+    assert dashboard.count('aria-current="page"') == 1
+
+    comunicaciones.groups.remove(Group.objects.get(name=roles.COMUNICACIONES))
+    assert "Tablero" not in bar("/propuestas/")
