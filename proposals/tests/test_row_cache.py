@@ -94,3 +94,37 @@ def test_a_template_change_renders_afresh(settings, tmp_path):
     finally:
         fragments.templates_digest.cache_clear()
         cache.clear()
+
+
+def test_the_key_covers_related_and_prefetched_objects(servidor):
+    from django.db.models import Prefetch
+
+    from cafe.testing.factories import UserFactory
+    from proposals import services
+    from proposals.models import Support
+
+    proposal = ProposalFactory()
+    today = timezone.localdate()
+
+    def keys():
+        plain = Proposal.objects.select_related("author").get(pk=proposal.pk)
+        prefetched = Proposal.objects.prefetch_related("supports").get(pk=proposal.pk)
+        to_attr = Proposal.objects.prefetch_related(
+            Prefetch("supports", queryset=Support.objects.all(), to_attr="listed")
+        ).get(pk=proposal.pk)
+        return [
+            fragments._key("proposals/_row.html", {"proposal": p}, today)
+            for p in (plain, prefetched, to_attr)
+        ]
+
+    before = keys()
+    assert keys() == before  # the same values, the same keys
+    services.support_proposal(proposal=proposal, user=UserFactory())
+    after = keys()
+    assert after[1] != before[1] and after[2] != before[2]
+    Support.objects.filter(proposal=proposal).update(user=servidor)
+    assert keys()[1:] != after[1:]
+    author = proposal.author
+    author.full_name = "Otro nombre"
+    author.save()
+    assert keys()[0] != after[0]
