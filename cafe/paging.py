@@ -51,6 +51,7 @@ class IdsFirstPaginator(Paginator):
         self.rows = queryset
         self.count_with_page = count_with_page
         self.cache_key = cache_key
+        self.count_bounded = True  # False once the count came with the page's ids
         super().__init__(queryset.values_list("pk", flat=True), per_page, **kwargs)
 
     @cached_property
@@ -60,11 +61,7 @@ class IdsFirstPaginator(Paginator):
 
     @property
     def count_is_exact(self) -> bool:
-        return not self.count_limit_applies or self.count <= self.count_limit
-
-    @cached_property
-    def count_limit_applies(self) -> bool:
-        return True
+        return not self.count_bounded or self.count <= self.count_limit
 
     def validate_number(self, number):
         if self.count_is_exact:
@@ -129,7 +126,7 @@ class IdsFirstPaginator(Paginator):
                 cache.set(key, found, CACHED_PAGE_SECONDS)
         ids, count = found
         self.__dict__["count"] = count  # exact: every match was read to sort
-        self.__dict__["count_limit_applies"] = False
+        self.count_bounded = False
         return self._get_page(ids, number, self)
 
     def _get_page(self, object_list, number, paginator):

@@ -40,28 +40,8 @@ def keep_roles_in_sync(sender, using="default", **kwargs):
 
 
 # --- Permission cache (cafe.org.backends) -------------------------------------------
-# Each receiver increments ``authz_version`` of the people whose permissions changed,
-# with an UPDATE, so every process sees it with the next load of the user row.
-
-
-def _touch_users(user_ids=None) -> None:
-    from django.contrib.auth import get_user_model
-    from django.db.models import F
-
-    users = get_user_model().objects.all()
-    if user_ids is not None:
-        users = users.filter(pk__in=list(user_ids))
-    users.update(authz_version=F("authz_version") + 1)
-
-
-def _members(group_ids) -> list[int]:
-    from django.contrib.auth import get_user_model
-
-    return list(
-        get_user_model()
-        .objects.filter(groups__in=list(group_ids))
-        .values_list("pk", flat=True)
-    )
+# Each receiver has the people whose permissions changed re-read theirs
+# (``services.touch_authorization``).
 
 
 def user_groups_or_permissions_changed(
@@ -73,37 +53,27 @@ def user_groups_or_permissions_changed(
     from django.contrib.auth import get_user_model
 
     if not reverse:  # user.groups.add(...): the instance is the person
-        _touch_users([instance.pk])
+        services.touch_authorization([instance.pk])
     elif action == "pre_clear":  # group.user_set.clear(): everyone in it, before
-        if isinstance(instance, get_user_model()):
-            _touch_users([instance.pk])
-        elif sender is get_user_model().groups.through:
-            _touch_users(_members([instance.pk]))
+        if sender is get_user_model().groups.through:
+            services.touch_authorization(services.group_member_ids([instance.pk]))
         else:  # permission.user_set.clear()
-            _touch_users(
-                get_user_model()
-                .objects.filter(user_permissions=instance)
-                .values_list("pk", flat=True)
-            )
+            services.touch_authorization(services.permission_holder_ids(instance))
     else:  # group.user_set.add(...) / permission.user_set.add(...)
-        _touch_users(pk_set or [])
+        services.touch_authorization(pk_set or [])
 
 
 def group_permissions_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """``group.permissions`` changed (or ``permission.group_set``)."""
     if action not in {"post_add", "post_remove", "pre_clear"}:
         return
-    if reverse:  # permission.group_set changed: the groups in pk_set, or all of them
-        from django.contrib.auth.models import Group
-
-        groups = (
-            pk_set
-            if action != "pre_clear"
-            else Group.objects.filter(permissions=instance).values_list("pk", flat=True)
-        )
-        _touch_users(_members(groups or []))
+    if not reverse:
+        groups = [instance.pk]
+    elif action == "pre_clear":  # permission.group_set.clear(): all its groups
+        groups = services.permission_group_ids(instance)
     else:
-        _touch_users(_members([instance.pk]))
+        groups = pk_set or []
+    services.touch_authorization(services.group_member_ids(groups))
 
 
 def group_or_permission_deleted(sender, instance, **kwargs):
@@ -112,9 +82,9 @@ def group_or_permission_deleted(sender, instance, **kwargs):
     from django.contrib.auth.models import Group
 
     if isinstance(instance, Group):
-        _touch_users(_members([instance.pk]))
+        services.touch_authorization(services.group_member_ids([instance.pk]))
     else:
-        _touch_users()
+        services.touch_authorization()
 
 
 def watch_permissions() -> None:

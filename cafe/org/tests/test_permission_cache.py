@@ -93,3 +93,15 @@ def test_a_revoked_role_closes_its_pages_at_once(client):
     assert client.get(reverse("sessions:rotation")).status_code == 200
     user.groups.remove(Group.objects.get(name=roles.COMUNICACIONES))
     assert client.get(reverse("sessions:rotation")).status_code == 403
+
+
+def test_clearing_from_the_group_or_permission_side_is_seen():
+    member = UserFactory(role=roles.DESPACHO)
+    assert fresh(member).has_perm("org.view_dashboard")
+    dashboard = Permission.objects.get(codename="view_dashboard")
+    dashboard.group_set.clear()
+    assert not fresh(member).has_perm("org.view_dashboard")
+    despacho = Group.objects.get(name=roles.DESPACHO)
+    assert fresh(member).has_perm("org.answer_proposals")
+    despacho.user_set.clear()
+    assert not fresh(member).has_perm("org.answer_proposals")
