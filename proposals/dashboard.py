@@ -81,6 +81,24 @@ def proposals_in(period: Period, dependency=None):
     return queryset
 
 
+def implemented_in(period: Period, dependency=None):
+    """Promesas cumplidas: the proposals implemented during the period, whenever they
+    were received (the "Implementadas" figure counts those received in the period
+    that are implemented now)."""
+    start, end = period.bounds
+    queryset = Proposal.objects.filter(
+        status=S.IMPLEMENTED,
+        implemented_at__gte=start,
+        implemented_at__lt=end,
+        is_hidden=False,
+    )
+    if dependency is not None:
+        queryset = queryset.filter(
+            Q(responsible_dependency=dependency) | Q(session__dependency=dependency)
+        )
+    return queryset
+
+
 def _sessions_in(period: Period, dependency=None):
     start, end = period.bounds
     queryset = Session.objects.filter(
@@ -217,7 +235,7 @@ def build_dashboard(
         ],
         overdue=overdue_rows,
         fulfilled=list(
-            proposals.filter(status=S.IMPLEMENTED)
+            implemented_in(period, dependency)
             .select_related("responsible_dependency")
             .order_by("-implemented_at", "-pk")[:20]
         ),

@@ -177,3 +177,33 @@ def test_dashboard_is_for_despacho_and_read_only_for_comunicaciones(
         {"new_status": "en_analisis", "note": "Nota"},
     )
     assert response.status_code == 403
+
+
+def test_promesas_cumplidas_are_those_implemented_during_the_period(login, despacho):
+    """Whenever it was received: a proposal from last year implemented this month is
+    a promise kept this month; one implemented before the period is not."""
+    now = timezone.now()
+    old_kept = ProposalFactory(
+        title="Pausas activas en cada piso",
+        created_at=now - timedelta(days=400),
+        status=Proposal.Status.IMPLEMENTED,
+        implemented_at=now - timedelta(days=5),
+        outcome="Cada piso tiene pausas activas.",
+        impact="Menos incapacidades.",
+    )
+    ProposalFactory(
+        title="Cumplida hace mucho",
+        created_at=now - timedelta(days=500),
+        status=Proposal.Status.IMPLEMENTED,
+        implemented_at=now - timedelta(days=300),
+        outcome="Hecho.",
+        impact="Alguno.",
+    )
+    since = (timezone.localdate() - timedelta(days=30)).isoformat()
+    response = login(despacho).get("/propuestas/tablero/", {"desde": since})
+    html = response.content.decode()
+    section = html[html.index('id="l-cumplidas"') :]
+    assert old_kept.title in section and "Cada piso tiene pausas activas." in section
+    assert "Cumplida hace mucho" not in section
+    # The figure still counts the proposals received in the period.
+    assert response.context["dashboard"].figures["implemented"] == 0

@@ -456,6 +456,13 @@ def expected_figures(world: World, start, end, dependency=None) -> dict:
         and (dependency is None or s.dependency_id == dependency.pk)
     ]
     return {
+        "fulfilled": sum(
+            1
+            for p in world.visible()
+            if p.status == S.IMPLEMENTED
+            and low <= p.implemented_at < high
+            and concerns(p)
+        ),
         "received": len(in_period),
         "answered": sum(1 for p in in_period if p.first_answered_at),
         "accepted": sum(1 for p in in_period if p.accepted_at),
@@ -495,6 +502,7 @@ def test_dashboard(login, despacho, world, filtered, settings):
         expected = expected_figures(world, start, end, dependency)
         assert expected["received"] > 0
         assert expected["sessions_held"] > 0
+        fulfilled = expected.pop("fulfilled")
         for key, value in expected.items():
             assert figures[key] == value, key
         assert (
@@ -502,7 +510,11 @@ def test_dashboard(login, despacho, world, filtered, settings):
             == figures["received"]
         )
         assert len(dashboard.overdue) == min(figures["overdue"], 20)
-        assert len(dashboard.fulfilled) == min(figures["implemented"], 20)
+        assert len(dashboard.fulfilled) == min(fulfilled, 20)
+        low_bound = datetime.combine(
+            start, time.min, tzinfo=timezone.get_current_timezone()
+        )
+        assert all(p.implemented_at >= low_bound for p in dashboard.fulfilled)
         assert figures["pulse_answers"] > 0
         if n == MANY:
             assert figures["received"] >= 40
