@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cafe.org.models import Dependency
+from cafe.validators import visible_text
 
 
 class Topic(models.Model):
@@ -74,7 +75,9 @@ class Session(models.Model):
         _("modalidad"), max_length=12, choices=Format.choices, default=Format.IN_PERSON
     )
     place = models.CharField(_("lugar"), max_length=200, blank=True)
-    meeting_url = models.URLField(_("enlace de la reunión virtual"), blank=True)
+    meeting_url = models.URLField(
+        _("enlace de la reunión virtual"), blank=True, validators=[visible_text]
+    )
     capacity = models.PositiveIntegerField(_("cupos"))
     registration_opens_at = models.DateTimeField(_("apertura de inscripciones"))
     registration_closes_at = models.DateTimeField(_("cierre de inscripciones"))
@@ -257,8 +260,12 @@ class Minutes(models.Model):
     )
     summary = models.TextField(_("resumen"), max_length=20000)
     agreements = models.TextField(_("acuerdos"), blank=True, max_length=20000)
-    video_url = models.URLField(_("enlace al video"), blank=True)
-    post_url = models.URLField(_("enlace a la publicación"), blank=True)
+    video_url = models.URLField(
+        _("enlace al video"), blank=True, validators=[visible_text]
+    )
+    post_url = models.URLField(
+        _("enlace a la publicación"), blank=True, validators=[visible_text]
+    )
     status = models.CharField(
         _("estado"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -292,8 +299,12 @@ class MinutesVersion(models.Model):
     number = models.PositiveIntegerField(_("versión"))
     summary = models.TextField(_("resumen"))
     agreements = models.TextField(_("acuerdos"), blank=True)
-    video_url = models.URLField(_("enlace al video"), blank=True)
-    post_url = models.URLField(_("enlace a la publicación"), blank=True)
+    video_url = models.URLField(
+        _("enlace al video"), blank=True, validators=[visible_text]
+    )
+    post_url = models.URLField(
+        _("enlace a la publicación"), blank=True, validators=[visible_text]
+    )
     status = models.CharField(
         _("estado"), max_length=12, choices=Minutes.Status.choices
     )

@@ -389,3 +389,23 @@ def test_the_list_says_so_when_there_are_no_sessions(login, servidor):
     response = login(servidor).get("/sesiones/")
     assert response.status_code == 200
     assert "No hay sesiones próximas con estos filtros." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://reuniones.gov.co/\u202ecafe",  # right-to-left override
+        "https://reuni\u200bones.gov.co/cafe",  # zero-width space
+        "https://reuniones.gov.co/\u2066cafe\u2069",  # isolates
+    ],
+)
+def test_a_meeting_link_with_invisible_characters_is_refused(
+    login, comunicaciones, url
+):
+    data = form_data(format="virtual", place="", meeting_url=url)
+    response = login(comunicaciones).post("/sesiones/gestion/nueva/", data)
+    assert response.status_code == 200
+    assert "caracteres invisibles o que cambian la dirección" in (
+        response.content.decode()
+    )
+    assert not Session.objects.exists()
