@@ -27,8 +27,7 @@ def proposals_of_session(request, session) -> str:
             "can_send": session.is_in_audience(request.user)
             and session.status in ("publicada", "realizada"),
         },
-        request=request,
-    )
+    )  # no request: the section needs no context processor (no form, no user)
 
 
 def proposals_section(user) -> DataSection:

@@ -152,7 +152,10 @@ def upcoming_sessions(*, user, month="", dependency_id=None, topic_id=None, form
 
 
 def session_for_detail(*, session_id: int, user, staff: bool = False):
-    """A session a person may see: published, held, or (for Comunicaciones) any."""
+    """A session a person may see: published, held, or (for Comunicaciones) any;
+    with its counts and the person's live registration (``my_registration``,
+    ``my_status``), as ``upcoming_sessions`` annotates them. For one session, three
+    plain lookups cost less than building one query with four subqueries."""
     queryset = Session.objects.select_related("topic", "dependency")
     if not staff:
         queryset = queryset.filter(
@@ -162,17 +165,39 @@ def session_for_detail(*, session_id: int, user, staff: bool = False):
                 Session.Status.CANCELLED,
             ]
         )
-    return with_my_registration(with_counts(queryset), user).get(pk=session_id)
+    session = queryset.get(pk=session_id)
+    counts = dict(
+        Registration.objects.filter(session=session)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    session.confirmed_count = counts.get(CONFIRMED, 0)
+    session.waiting_count = counts.get(WAITLISTED, 0)
+    session.my_registration = my_registration(session=session, user=user)
+    mine = session.my_registration
+    session.my_status = mine.status if mine else None
+    session.my_registration_id = mine.pk if mine else None
+    return session
 
 
 def my_registration(*, session: Session, user):
-    """The person's live registration with its waitlist position, or None."""
-    return (
+    """The person's live registration, or None; a waitlisted one carries its
+    ``position`` (1 + those waiting before it: the promotion order)."""
+    registration = (
         Registration.objects.filter(session=session, user=user)
         .exclude(status=CANCELLED)
-        .annotate(position=waitlist_position_expression())
+        .order_by("created_at", "pk")
         .first()
     )
+    if registration is not None and registration.status == WAITLISTED:
+        registration.position = (
+            Registration.objects.filter(
+                session=session, status=WAITLISTED, pk__lt=registration.pk
+            ).count()
+            + 1
+        )
+    return registration
 
 
 def published_minutes(session: Session):

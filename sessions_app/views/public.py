@@ -57,7 +57,7 @@ def _visible_session(request, pk):
 
 
 def _panel_context(request, session):
-    registration = selectors.my_registration(session=session, user=request.user)
+    registration = session.my_registration
     return {
         "session": session,
         "registration": registration,
