@@ -28,6 +28,16 @@ from django.utils.safestring import SafeString, mark_safe
 ROW_TIMEOUT = 24 * 60 * 60
 
 
+def forget_templates(sender, file_path, **kwargs) -> None:
+    """``runserver`` reloads an edited template without restarting: render afresh.
+    Connected to ``django.utils.autoreload.file_changed`` (cafe.org.apps)."""
+    if Path(file_path).suffix == ".html":
+        from cafe.org.navigation import forget_markup
+
+        templates_digest.cache_clear()
+        forget_markup()
+
+
 @functools.cache
 def templates_digest() -> str:
     """Digest of every project template: a deploy that changes one renders afresh."""

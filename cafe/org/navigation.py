@@ -91,3 +91,7 @@ def _markup(visible, current, _language, _urlconf, _prefix) -> str:
     return mark_safe(  # noqa: S308 - template output, escaped
         render_to_string("includes/nav.html", {"items": items})
     )
+
+
+def forget_markup() -> None:
+    _markup.cache_clear()

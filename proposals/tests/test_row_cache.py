@@ -128,3 +128,21 @@ def test_the_key_covers_related_and_prefetched_objects(servidor):
     author.full_name = "Otro nombre"
     author.save()
     assert keys()[0] != after[0]
+
+
+def test_an_edited_template_is_rendered_afresh_by_runserver(tmp_path):
+    """runserver reloads templates without restarting (``file_changed``): the
+    digest and the top bar's markup are forgotten."""
+    from django.utils.autoreload import file_changed
+
+    from cafe.org import navigation
+
+    before = fragments.templates_digest()
+    navigation._markup((), -1, "es-co", None, "/")
+    assert navigation._markup.cache_info().currsize
+    file_changed.send(sender=None, file_path=tmp_path / "x.py")
+    assert fragments.templates_digest.cache_info().currsize == 1
+    file_changed.send(sender=None, file_path=tmp_path / "base.html")
+    assert fragments.templates_digest.cache_info().currsize == 0
+    assert navigation._markup.cache_info().currsize == 0
+    assert fragments.templates_digest() == before  # nothing changed on disk
