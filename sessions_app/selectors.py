@@ -55,13 +55,12 @@ def with_counts(queryset):
 
 
 def with_my_registration(queryset, user):
+    """Annotate the status of the person's live registration (None: not registered),
+    which decides the state on each card."""
     mine = Registration.objects.filter(session=OuterRef("pk"), user=user).exclude(
         status=CANCELLED
     )
-    return queryset.annotate(
-        my_status=Subquery(mine.values("status")[:1]),
-        my_registration_id=Subquery(mine.values("pk")[:1]),
-    )
+    return queryset.annotate(my_status=Subquery(mine.values("status")[:1]))
 
 
 def waitlist_position_expression():
@@ -177,7 +176,6 @@ def session_for_detail(*, session_id: int, user, staff: bool = False):
     session.my_registration = my_registration(session=session, user=user)
     mine = session.my_registration
     session.my_status = mine.status if mine else None
-    session.my_registration_id = mine.pk if mine else None
     return session
 
 
