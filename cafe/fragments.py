@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.db.models import Model
 from django.template.loader import get_template
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 
 ROW_TIMEOUT = 24 * 60 * 60
@@ -38,14 +39,28 @@ def forget_templates(sender, file_path, **kwargs) -> None:
         forget_markup()
 
 
+# The project's own code: template tags, filters and views render what is cached.
+CODE_FOLDERS = ("cafe", "sessions_app", "proposals")
+
+
 @functools.cache
 def templates_digest() -> str:
-    """Digest of every project template: a deploy that changes one renders afresh."""
+    """Digest of what renders a page: every project template, the project's Python
+    code, the compiled translations and the static files' manifest (the hashed
+    names a page links to). A deploy that changes any of them renders afresh."""
     digest = hashlib.blake2b(digest_size=8)
-    for folder in settings.TEMPLATES[0]["DIRS"]:
-        for path in sorted(Path(folder).rglob("*.html")):
+    sources = [(Path(folder), "*.html") for folder in settings.TEMPLATES[0]["DIRS"]]
+    sources += [(settings.BASE_DIR / name, "*.py") for name in CODE_FOLDERS]
+    sources += [(Path(folder), "*.mo") for folder in settings.LOCALE_PATHS]
+    for folder, pattern in sources:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob(pattern)):
             digest.update(str(path.relative_to(folder)).encode())
             digest.update(path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT or ".") / "staticfiles.json"
+    if settings.STATIC_ROOT and manifest.is_file():
+        digest.update(manifest.read_bytes())
     return digest.hexdigest()
 
 
@@ -89,7 +104,9 @@ def _plain(value, depth: int):
     return value
 
 
-CSRF_PLACEHOLDER = "csrf-token-of-the-request-c4f3"
+# Stands for the CSRF token in a cached row: the same in every process, and nothing
+# a person could type into a proposal.
+CSRF_PLACEHOLDER = "csrf-" + salted_hmac("cafe.fragments", "csrf").hexdigest()[:32]
 
 
 def _value_state(value):

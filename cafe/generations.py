@@ -13,6 +13,8 @@ change made by another process is seen when the cached value expires; that is wh
 every value cached this way has a time limit too.
 """
 
+import time
+
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -22,15 +24,28 @@ def _key(name: str) -> str:
     return f"generation:{name}"
 
 
+def _fresh() -> int:
+    """A counter that is missing (a fresh cache, or evicted) starts from the clock in
+    nanoseconds: above any number it reached before, so a value cached under an
+    earlier generation is never taken for a current one."""
+    return time.time_ns()
+
+
 def generation(name: str) -> int:
-    return cache.get_or_set(_key(name), 1, timeout=None)
+    return cache.get_or_set(_key(name), _fresh, timeout=None)
 
 
 def _bump(name: str) -> None:
     try:
         cache.incr(_key(name))
     except ValueError:  # not in the cache (evicted, or a fresh cache)
-        cache.add(_key(name), 2, timeout=None)
+        cache.add(_key(name), _fresh(), timeout=None)
+
+
+def bump_now(name: str) -> None:
+    """Bump ``name`` without waiting for a transaction (a change outside the
+    database: a setting)."""
+    _bump(name)
 
 
 def bump(name: str) -> None:

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cafe.org.context_processors.site",
+                "cafe.pagecache.context_processor",
             ],
         },
     },
@@ -236,6 +237,17 @@ CELERY_TASK_ALWAYS_EAGER = env.bool(
     "CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL
 )
 CELERY_TASK_EAGER_PROPAGATES = False
+# Whole pages cached per person until their data changes (cafe/pagecache.py). Safe
+# when the cache is shared by every process that writes (Redis), or when everything
+# runs in one process (local-memory cache and in-process tasks, the embedded
+# default); off for a local-memory cache behind a broker, where a worker's write
+# would not reach the web processes' caches.
+CAFE_PAGE_CACHE = env.bool(
+    "CAFE_PAGE_CACHE",
+    default=not CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    or CELERY_TASK_ALWAYS_EAGER,
+)
+CAFE_PAGE_CACHE_SECONDS = env.int("CAFE_PAGE_CACHE_SECONDS", default=600)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True

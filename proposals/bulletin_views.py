@@ -15,6 +15,7 @@ from cafe.access import authenticated, role_required
 from cafe.fragments import render_rows
 from cafe.notify.models import Delivery
 from cafe.notify.services import retry_failed
+from cafe.pagecache import cached_page
 
 from . import bulletin as service
 from .forms import BulletinNoteForm
@@ -67,6 +68,7 @@ def bulletin_compose(request):
 
 @role_required(can_moderate)
 @require_http_methods(["GET", "POST"])
+@cached_page
 def bulletin_edit(request, pk):
     # The content (a month of sessions and proposals) is read only to render a
     # preview the cache lacks: ``data_version`` stands for it in the cache key.

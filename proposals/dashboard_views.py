@@ -7,6 +7,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from cafe.access import role_required
+from cafe.pagecache import cached_page
 
 from . import dashboard, exports
 from .forms import DashboardFilterForm
@@ -30,6 +31,7 @@ def _filters(request):
 
 @role_required(can_view_dashboard)
 @require_GET
+@cached_page
 def dashboard_page(request):
     form, period, dependency = _filters(request)
     return render(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cafe.access import authenticated, role_required
 from cafe.org.permissions import can_answer_proposals, is_liaison, is_liaison_of
+from cafe.pagecache import cached_page
 from cafe.paging import IdsFirstPaginator
 from sessions_app.models import Session
 
@@ -28,6 +29,7 @@ def _report(request, error) -> None:
 
 @role_required(authenticated)
 @require_GET
+@cached_page
 def proposal_list(request):
     form = forms.ProposalFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -42,6 +44,7 @@ def proposal_list(request):
 
 @role_required(authenticated)
 @require_GET
+@cached_page
 def my_proposals(request):
     page = IdsFirstPaginator(
         selectors.proposal_list(user=request.user, filters={"mias": True}), 20
@@ -103,6 +106,7 @@ def _allowed_statuses(user, proposal) -> set[str]:
 
 @role_required(authenticated)
 @require_GET
+@cached_page
 def proposal_detail(request, pk):
     proposal = _visible(request, pk)
     user = request.user

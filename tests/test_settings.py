@@ -121,3 +121,27 @@ def test_production_cookies_and_hsts():
 
 def test_runs_on_postgresql_in_ci(postgres):
     assert postgres.vendor == "postgresql"
+
+
+PRINT_PAGE_CACHE = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.CAFE_PAGE_CACHE)"
+)
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "broker", "flag", "expected"),
+    [
+        ("locmemcache://", "", None, "True"),  # embedded: one process
+        ("locmemcache://", "redis://127.0.0.1:6379/0", None, "False"),
+        ("redis://127.0.0.1:6379/1", "redis://127.0.0.1:6379/0", None, "True"),
+        ("locmemcache://", "", "0", "False"),
+    ],
+)
+def test_pages_are_cached_only_where_every_writer_shares_the_cache(
+    cache_url, broker, flag, expected
+):
+    env = {"CACHE_URL": cache_url, "CELERY_BROKER_URL": broker}
+    if flag is not None:
+        env["CAFE_PAGE_CACHE"] = flag
+    assert run_python(PRINT_PAGE_CACHE, **env) == expected

@@ -10,6 +10,7 @@ class OrgConfig(AppConfig):
     def ready(self):
         from django.utils.autoreload import file_changed
 
+        from cafe import pagecache
         from cafe.fragments import forget_templates
         from cafe.widgets import watch_choices
 
@@ -19,6 +20,7 @@ class OrgConfig(AppConfig):
         from .permissions import authenticated, can_view_outbox
 
         watch_choices(Dependency)
+        pagecache.connect_signals()
         file_changed.connect(forget_templates, dispatch_uid="cafe_forget_templates")
 
         register_nav_item(NavItem(_("Inicio"), "home", authenticated, order=0))

@@ -87,7 +87,10 @@ def test_figures(login, despacho, scenario):
     assert figures["pulse_trust"] == pytest.approx(2.0)
 
 
-def test_figures_come_from_the_cache_until_the_data_changes(login, despacho, scenario):
+def test_figures_come_from_the_cache_until_the_data_changes(
+    login, despacho, scenario, settings
+):
+    settings.CAFE_PAGE_CACHE = False  # the figures' own cache, under the page's
     client = login(despacho)
     with CaptureQueriesContext(connection) as computed:
         first = client.get("/propuestas/tablero/").context["dashboard"].figures

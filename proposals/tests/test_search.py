@@ -211,9 +211,12 @@ def test_searching_ranks_and_counts_the_matches_in_one_query(
     assert all('"search_document" @@' in sql for sql in searches)
 
 
-def test_a_search_is_ranked_once_and_follows_every_change(login, servidor, proposals):
+def test_a_search_is_ranked_once_and_follows_every_change(
+    login, servidor, proposals, settings
+):
     """The ranked ids of a search come from the cache on the next visit; new,
     edited, hidden or bulk-inserted proposals are seen at once."""
+    settings.CAFE_PAGE_CACHE = False  # the search's own cache, under the page's
     client = login(servidor)
     assert found(client, "parqueadero") == ["Parqueaderos"]
     with CaptureQueriesContext(connection) as again:

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cafe.access import role_required
 from cafe.fragments import render_rows
 from cafe.org.models import Dependency
+from cafe.pagecache import cached_page, changes_at, csrf_token
 
 from .. import selectors, services
 from ..forms import (
@@ -205,8 +205,11 @@ def planner(request):
 
 @manage
 @require_GET
+@cached_page
 def rotation(request):
     page = Paginator(selectors.rotation(), 20).get_page(request.GET.get("pagina"))
+    for row in page.object_list:
+        changes_at(request, *selectors.rotation_moments(row))
     return render(
         request,
         "sessions/manage/rotation.html",
@@ -224,6 +227,7 @@ def rotation(request):
 
 @manage
 @require_GET
+@cached_page
 def attendance(request, pk):
     session = get_object_or_404(Session.objects.select_related("dependency"), pk=pk)
     registrations = list(selectors.attendance_list(session=session))
@@ -236,7 +240,7 @@ def attendance(request, pk):
             "rows": render_rows(
                 "sessions/manage/_attendance_row.html",
                 ({"registration": r} for r in registrations),
-                csrf_token=get_token(request),
+                csrf_token=csrf_token(request),
             ),
             "present": sum(1 for r in registrations if r.checked_in_at),
             "walk_in_form": WalkInForm(),
