@@ -167,3 +167,33 @@ def test_a_page_another_person_may_not_see_stays_hidden(login, servidor):
     client = login(servidor)
     assert client.get(f"/sesiones/{draft.pk}/").status_code == 404
     assert client.get(f"/sesiones/{draft.pk}/").status_code == 404
+
+
+def test_pages_are_cached_in_redis_as_in_production(
+    login, servidor, settings, redis_url
+):
+    """The production cache: the entry and the generation survive the round trip."""
+    base, db = redis_url.rsplit("/", 1)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"{base}/{int(db or 0) + 8}",  # apart from the broker's
+            "KEY_PREFIX": "test-page-cache",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    try:
+        session = SessionFactory(title="Clima laboral")
+        client = login(servidor)
+        visit(client, "/sesiones/")
+        page, queries = visit(client, "/sesiones/")
+        assert not reads_page_data(queries)
+        assert "Clima laboral" in page
+        Session.objects.filter(pk=session.pk).update(title="Bienestar")
+        page, queries = visit(client, "/sesiones/")
+        assert reads_page_data(queries)
+        assert "Bienestar" in page
+    finally:
+        cache.clear()
