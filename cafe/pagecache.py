@@ -65,7 +65,9 @@ _WRITE = re.compile(
 
 def _watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if sql[:1] in "IUDTiudt":
+    if not isinstance(sql, str):  # a composed statement: assume it wrote
+        generations.bump(GENERATION)
+    elif sql[:1] in "IUDTiudt":
         match = _WRITE.match(sql)
         if match and not match.group(1).lower().startswith(IGNORED_TABLES):
             generations.bump(GENERATION)
@@ -90,8 +92,8 @@ def settings_changed(**kwargs) -> None:
 
 
 def connect_signals() -> None:
+    from django.core.signals import setting_changed
     from django.db import connections
-    from django.test.signals import setting_changed
 
     connection_created.connect(install_write_watch, dispatch_uid="cafe_page_writes")
     setting_changed.connect(settings_changed, dispatch_uid="cafe_page_settings")
