@@ -197,3 +197,12 @@ def test_pages_are_cached_in_redis_as_in_production(
         assert "Bienestar" in page
     finally:
         cache.clear()
+
+
+def test_role_checks_run_before_the_cache(login, comunicaciones, servidor, client):
+    """A page cached for Comunicaciones is never served to anyone else."""
+    visit(login(comunicaciones), "/sesiones/gestion/rotacion/")
+    visit(login(comunicaciones), "/sesiones/gestion/rotacion/")
+    assert login(servidor).get("/sesiones/gestion/rotacion/").status_code == 403
+    anonymous = client.get("/sesiones/gestion/rotacion/")
+    assert anonymous.status_code == 302 and "/ingresar/" in anonymous["Location"]
