@@ -42,15 +42,12 @@ from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
 
-from cafe import generations
-from cafe.fragments import templates_digest
+from cafe import fragments, generations
 
 GENERATION = "data"
-# Stands for the CSRF token in a cached page. Derived from the secret key: the same
-# in every process, and nothing a person could type into a proposal.
-CSRF_PLACEHOLDER = "csrf-" + salted_hmac("cafe.pagecache", "csrf").hexdigest()[:32]
+# Stands for the CSRF token in a cached page: the one cached rows use too.
+CSRF_PLACEHOLDER = fragments.CSRF_PLACEHOLDER
 
 # Tables no cached page shows, written on every login or request.
 IGNORED_TABLES = ("django_session", "axes_")
@@ -174,7 +171,7 @@ def _key(request, view) -> str:
             getattr(user, "authz_version", 0),
             translation.get_language(),
             timezone.localdate(),
-            templates_digest(),
+            fragments.templates_digest(),
             generations.generation(GENERATION),
         )
     )
