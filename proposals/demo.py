@@ -69,15 +69,19 @@ def seed_proposals(stdout) -> None:
         session = sessions[index % len(sessions)] if sessions else None
         if session and not session.is_in_audience(author):
             session = None
-        proposal, _code = services.submit_proposal(
+        sent_at = timezone.now() - timedelta(days=60 - index * 7)
+        proposal, code = services.submit_proposal(
             user=author,
             kind=kind,
             title=title,
             text=text,
             session=session,
             anonymous=index == 1,
-            now=timezone.now() - timedelta(days=60 - index * 7),
+            now=sent_at,
         )
+        if proposal is None:  # anonymous: it waits for a batch; publish it now
+            services.publish_anonymous_batch(now=sent_at)
+            proposal = services.find_by_tracking_code(code)
         for supporter in staff[index + 1 : index + 6]:
             services.support_proposal(proposal=proposal, user=supporter)
         created.append(proposal)

@@ -3,6 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
@@ -15,6 +16,7 @@ from sessions_app.models import Session, Topic
 
 from .models import Proposal
 from .services import TRANSITIONS
+from .services.anonymous import batch_period_label
 
 SIGN_NAMED = "nombre"
 SIGN_ANONYMOUS = "anonima"
@@ -87,6 +89,16 @@ class ProposalForm(CrispyFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = sessions_open_to(user).order_by("-starts_at")
+        self.fields["signature"].help_text = _(
+            "Una propuesta anónima espera en una cola, sin su nombre ni la hora, y se "
+            "publica junto con las demás anónimas %(period)s, en orden aleatorio y "
+            "con la fecha del día de publicación: ni su número ni su fecha revelan "
+            "cuándo la envió. Si la asocia a una sesión, esta debe tener al menos "
+            "%(n)s personas inscritas o presentes."
+        ) % {
+            "period": batch_period_label(),
+            "n": settings.PROPOSALS_MIN_ANONYMOUS_AUDIENCE,
+        }
 
 
 class CaptureForm(CrispyFormMixin, forms.Form):

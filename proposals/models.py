@@ -1,5 +1,7 @@
 """Proposals, questions and concerns, their follow-up timeline and supports."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -177,6 +179,46 @@ class Proposal(models.Model):
             and self.due_date is not None
             and self.due_date < timezone.localdate()
         )
+
+
+class AnonymousSubmission(models.Model):
+    """An anonymous proposal waiting for the next batch (services.anonymous).
+
+    It holds only what the proposal will show: no author, no time of any kind, and a
+    random primary key (no sequence to compare with the rows written around it). The
+    periodic job turns the waiting ones into proposals, in random order and dated
+    the batch's day, and deletes them here."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("tipo"), max_length=12, choices=Proposal.Kind.choices)
+    title = models.CharField(_("título"), max_length=150)
+    text = models.TextField(_("texto"), max_length=4000)
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("tema"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("sesión"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tracking_code_hash = models.CharField(
+        _("huella del código de seguimiento"), max_length=64, unique=True
+    )
+
+    class Meta:
+        verbose_name = _("propuesta anónima en cola de publicación")
+        verbose_name_plural = _("propuestas anónimas en cola de publicación")
+
+    def __str__(self):
+        return self.title
 
 
 class StatusChange(models.Model):

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import bulletin, communications
+from . import bulletin, communications, services
 
 
 @shared_task(name="proposals.send_overdue_digests", acks_late=True)
@@ -15,3 +15,11 @@ def compose_bulletin() -> int:
     """Daily; creates last month's draft the first time it runs in a month."""
     edition, _created = bulletin.compose_bulletin()
     return edition.pk
+
+
+@shared_task(name="proposals.publish_anonymous", acks_late=True)
+def publish_anonymous() -> int:
+    """Every PROPOSALS_ANONYMOUS_BATCH_MINUTES: publish the waiting anonymous
+    proposals in one shuffled batch (services.publish_anonymous_batch). A doubled or
+    missed run only moves them to the next batch."""
+    return len(services.publish_anonymous_batch())

@@ -19,6 +19,7 @@ from sessions_app.models import Session
 from . import forms, selectors, services
 from .models import Proposal
 from .permissions import can_answer, can_moderate
+from .services.anonymous import batch_period_label
 from .services.follow_up import LIAISON_TRANSITIONS, TRANSITIONS
 
 
@@ -80,7 +81,9 @@ def proposal_create(request):
             if anonymous:
                 # Shown once, in this response only; never stored in clear or e-mailed.
                 return render(
-                    request, "proposals/created_anonymous.html", {"code": code}
+                    request,
+                    "proposals/created_anonymous.html",
+                    {"code": code, "period": batch_period_label()},
                 )
             messages.success(
                 request, _("Recibimos su propuesta. Le avisaremos cada avance.")
@@ -316,18 +319,23 @@ def duplicate(request, pk):
 def lookup(request):
     """ "Consultar mi propuesta": the code travels in the POST body, never in a URL."""
     form = forms.TrackingForm(request.POST or None)
-    proposal = None
+    proposal = queued = None
     if request.method == "POST" and form.is_valid():
         found = services.find_by_tracking_code(form.cleaned_data["code"])
         if found is None:
+            # Not published yet: it waits for the next anonymous batch.
+            queued = services.find_queued_by_tracking_code(form.cleaned_data["code"])
+        if found is None and queued is None:
             form.add_error("code", _("No encontramos una propuesta con ese código."))
-        else:
+        elif found is not None:
             # The code holder sees the proposal even when moderation hid it.
             proposal = selectors.proposal_for_page(
                 proposal_id=found.pk, user=request.user, include_hidden=True
             )
     return render(
-        request, "proposals/lookup.html", {"form": form, "proposal": proposal}
+        request,
+        "proposals/lookup.html",
+        {"form": form, "proposal": proposal, "queued": queued},
     )
 
 

@@ -337,10 +337,17 @@ def test_an_anonymous_proposal_page_shows_the_hostile_title_inert(login, servido
         "session": "",
         "signature": "anonima",
     }
-    response = login(servidor).post("/propuestas/nueva/", data)
+    client = login(servidor)
+    response = client.post("/propuestas/nueva/", data)
     assert response.status_code == 200
     assert_inert(response)
-    proposal = Proposal.objects.get()
+    # While it waits for its batch, the code shows it: inert there too.
+    waiting = client.post("/propuestas/consultar/", {"code": response.context["code"]})
+    assert waiting.context["queued"] is not None
+    assert_inert(waiting)
+    from proposals.services import publish_anonymous_batch
+
+    (proposal,) = publish_anonymous_batch()
     assert proposal.is_anonymous and proposal.author is None
 
 

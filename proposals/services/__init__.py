@@ -1,6 +1,7 @@
 """Writes of the proposals app: one transaction each, Spanish ValidationError on bad
 input, nothing half-written."""
 
+from .anonymous import find_queued_by_tracking_code, publish_anonymous_batch
 from .capture import (
     capture_in_room,
     find_by_tracking_code,
@@ -31,9 +32,11 @@ __all__ = [
     "change_status",
     "default_due_date",
     "find_by_tracking_code",
+    "find_queued_by_tracking_code",
     "forget_supports_of",
     "hide_proposal",
     "mark_duplicate",
+    "publish_anonymous_batch",
     "recount_supports",
     "submit_proposal",
     "support_proposal",

@@ -1,47 +1,40 @@
 """Sending proposals (named or anonymous), capturing them in the room, supports.
 
 Anonymous means un-linkable: no author in the proposal or its timeline, no e-mail, no
-log line with the person, the time kept to the day, and a tracking code shown once and
-stored only as a hash.
+log line with the person, a tracking code shown once and stored only as a hash, and
+no time: an anonymous proposal waits in a queue without any and is published with
+others in a shuffled batch dated the batch's day (see ``anonymous``).
 """
 
-import hashlib
-import secrets
-from datetime import datetime, time
-
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions_app.models import Session
+from sessions_app.models import Registration, Session
 
 from ..models import Proposal, StatusChange, Support
 from ..moderation_rules import clean_text
-
-# Letters and digits that cannot be confused when read aloud or copied by hand.
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+from .anonymous import hash_tracking_code, queue_anonymous_proposal
 
 
-def new_tracking_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
-
-
-def hash_tracking_code(code: str) -> str:
-    normalised = "".join(c for c in (code or "").upper() if c.isalnum())
-    return hashlib.sha256(normalised.encode()).hexdigest()
-
-
-def audience_size(session: Session) -> int:
-    people = get_user_model().objects.filter(is_active=True)
-    if session.dependency_id:
-        people = people.filter(dependency_id=session.dependency_id)
-    return people.count()
+def session_participants(session: Session) -> int:
+    """The people who could have sent something about a session: those with a
+    confirmed registration or marked present (walk-ins too), not its whole audience.
+    An anonymous question about a session one person attends is theirs, whatever the
+    size of the dependency."""
+    return (
+        Registration.objects.filter(session=session)
+        .filter(
+            Q(status=Registration.Status.CONFIRMED) | Q(checked_in_at__isnull=False)
+        )
+        .values("user_id")
+        .distinct()
+        .count()
+    )
 
 
 def _check_session(session: Session | None, user, anonymous: bool) -> None:
@@ -53,14 +46,15 @@ def _check_session(session: Session | None, user, anonymous: bool) -> None:
         raise ValidationError(
             _("Solo el personal invitado a esa sesión puede enviarle propuestas.")
         )
-    if anonymous and audience_size(session) < settings.PROPOSALS_MIN_ANONYMOUS_AUDIENCE:
+    minimum = settings.PROPOSALS_MIN_ANONYMOUS_AUDIENCE
+    if anonymous and session_participants(session) < minimum:
         raise ValidationError(
             _(
-                "No es posible enviar una propuesta anónima a esta sesión: su público "
-                "es de menos de %(n)s personas y podrían identificarle. Envíela con su "
-                "nombre o sin asociarla a la sesión."
+                "No es posible enviar una propuesta anónima a esta sesión: tiene "
+                "menos de %(n)s personas inscritas o presentes y podrían "
+                "identificarle. Envíela con su nombre o sin asociarla a la sesión."
             )
-            % {"n": settings.PROPOSALS_MIN_ANONYMOUS_AUDIENCE}
+            % {"n": minimum}
         )
 
 
@@ -75,9 +69,11 @@ def submit_proposal(
     anonymous: bool = False,
     now=None,
 ):
-    """Send a proposal. Returns ``(proposal, tracking_code)``; the code only when
-    anonymous, and it is never stored in clear."""
-    now = now or timezone.now()
+    """Send a proposal. Returns ``(proposal, tracking_code)``.
+
+    Named: the proposal, signed and timed, and no code. Anonymous: ``(None, code)``;
+    it waits in the queue (``queue_anonymous_proposal``) until the next batch
+    publishes it, and the code, never stored in clear, finds it meanwhile too."""
     title = clean_text(title, field=_("El título"))
     text = clean_text(text, field=_("El texto"), min_letters=10)
     if kind not in Proposal.Kind.values:
@@ -85,7 +81,12 @@ def submit_proposal(
             _("Elija si es una propuesta, una inquietud o una pregunta.")
         )
     _check_session(session, user, anonymous)
-    code = None
+    if anonymous:
+        _row, code = queue_anonymous_proposal(
+            kind=kind, title=title, text=text, topic=topic, session=session
+        )
+        return None, code
+    now = now or timezone.now()
     with transaction.atomic():
         proposal = Proposal(
             kind=kind,
@@ -94,18 +95,9 @@ def submit_proposal(
             topic=topic,
             session=session,
             origin=Proposal.Origin.ONLINE,
+            author=user,
+            created_at=now,
         )
-        if anonymous:
-            code = new_tracking_code()
-            day = timezone.localdate(now)
-            proposal.is_anonymous = True
-            proposal.created_at = datetime.combine(
-                day, time.min, tzinfo=timezone.get_current_timezone()
-            )
-            proposal.tracking_code_hash = hash_tracking_code(code)
-        else:
-            proposal.author = user
-            proposal.created_at = now
         proposal.full_clean()
         proposal.save()
         StatusChange.objects.create(
@@ -113,10 +105,10 @@ def submit_proposal(
             event=StatusChange.Event.CREATED,
             to_status=Proposal.Status.RECEIVED,
             note=_("Recibida."),
-            actor=None if anonymous else user,
-            created_at=proposal.created_at,
+            actor=user,
+            created_at=now,
         )
-    return proposal, code
+    return proposal, None
 
 
 def capture_in_room(

@@ -9,10 +9,15 @@ from django.utils import timezone
 
 from cafe.testing.factories import UserFactory
 from proposals import services
-from proposals.models import Proposal, StatusChange, Support
+from proposals.models import AnonymousSubmission, Proposal, StatusChange, Support
 from proposals.services.capture import hash_tracking_code
 from proposals.tests.factories import ProposalFactory
-from sessions_app.tests.factories import SessionFactory, held_session
+from sessions_app.models import Registration
+from sessions_app.tests.factories import (
+    RegistrationFactory,
+    SessionFactory,
+    held_session,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +75,8 @@ def test_anonymous_proposal_is_unlinkable(login, servidor, caplog, mailoutbox):
     assert response.status_code == 200
     code = response.context["code"]
     assert "es la única vez que se muestra" in response.content.decode()
+    assert not Proposal.objects.exists()  # it waits for the next batch
+    services.publish_anonymous_batch()
     proposal = Proposal.objects.get()
     assert proposal.is_anonymous and proposal.author is None
     assert references_to(servidor, proposal) == []
@@ -85,7 +92,7 @@ def test_anonymous_proposal_is_unlinkable(login, servidor, caplog, mailoutbox):
 
 
 def test_the_tracking_code_finds_the_proposal_and_only_it(login, servidor):
-    proposal, code = services.submit_proposal(
+    _queued, code = services.submit_proposal(
         user=servidor,
         kind="pregunta",
         title="¿Habrá sala de lactancia?",
@@ -93,40 +100,63 @@ def test_the_tracking_code_finds_the_proposal_and_only_it(login, servidor):
         anonymous=True,
     )
     other = login(UserFactory())
-    found = other.post(
-        "/propuestas/consultar/", {"code": code.lower().replace("-", "")}
-    )
+    typed = code.lower().replace("-", "")
+    waiting = other.post("/propuestas/consultar/", {"code": typed})
+    assert waiting.context["proposal"] is None
+    assert waiting.context["queued"].title == "¿Habrá sala de lactancia?"
+    page = waiting.content.decode()
+    assert "¿Habrá sala de lactancia?" in page
+    assert "en cola de publicación" in page
+    assert "sala de lactancia en la sede" in page
+    (proposal,) = services.publish_anonymous_batch()
+    found = other.post("/propuestas/consultar/", {"code": typed})
     assert found.context["proposal"].pk == proposal.pk
+    assert found.context["queued"] is None
     assert "¿Habrá sala de lactancia?" in found.content.decode()
     missing = other.post("/propuestas/consultar/", {"code": "AAAA-BBBB-CCCC"})
-    assert missing.context["proposal"] is None
+    assert missing.context["proposal"] is None and missing.context["queued"] is None
     assert "No encontramos una propuesta con ese código." in missing.content.decode()
     assert other.get(f"/propuestas/consultar/?code={code}").context["proposal"] is None
 
 
-def test_anonymous_is_refused_for_a_small_audience(servidor, settings):
-    small = SessionFactory(dependency=servidor.dependency)
-    UserFactory.create_batch(2, dependency=servidor.dependency)
-    with pytest.raises(ValidationError, match="menos de 5 personas"):
-        services.submit_proposal(
-            user=servidor,
-            kind="inquietud",
-            title="Horarios",
-            text="Los horarios de la dependencia no permiten conciliar.",
-            session=small,
-            anonymous=True,
-        )
-    assert Proposal.objects.count() == 0
-    UserFactory.create_batch(2, dependency=servidor.dependency)
-    services.submit_proposal(
-        user=servidor,
-        kind="inquietud",
+def send_anonymously_to(session, user):
+    return services.submit_proposal(
+        user=user,
+        kind="pregunta",
         title="Horarios",
         text="Los horarios de la dependencia no permiten conciliar.",
-        session=small,
+        session=session,
         anonymous=True,
     )
-    assert Proposal.objects.count() == 1
+
+
+def test_anonymous_to_a_session_counts_its_participants_not_its_audience(servidor):
+    """A large dependency, one person registered: an anonymous question about the
+    session is that person's, so it is refused until five people take part."""
+    session = SessionFactory(dependency=servidor.dependency)
+    UserFactory.create_batch(20, dependency=servidor.dependency)
+    RegistrationFactory(session=session, user=servidor)
+    with pytest.raises(ValidationError, match="menos de 5 personas inscritas"):
+        send_anonymously_to(session, servidor)
+    # Waiting or cancelled registrations do not count; confirmed or present do.
+    RegistrationFactory(session=session, status=Registration.Status.WAITLISTED)
+    RegistrationFactory(session=session, status=Registration.Status.CANCELLED)
+    RegistrationFactory.create_batch(2, session=session)
+    with pytest.raises(ValidationError, match="menos de 5 personas inscritas"):
+        send_anonymously_to(session, servidor)
+    assert not AnonymousSubmission.objects.exists()
+    RegistrationFactory(
+        session=session,
+        status=Registration.Status.CANCELLED,
+        walk_in=True,
+        checked_in_at=timezone.now(),
+    )
+    RegistrationFactory(session=session, status=Registration.Status.WAITLISTED)
+    with pytest.raises(ValidationError):
+        send_anonymously_to(session, servidor)
+    RegistrationFactory(session=session, walk_in=True, checked_in_at=timezone.now())
+    _none, code = send_anonymously_to(session, servidor)
+    assert AnonymousSubmission.objects.get().session == session and code
 
 
 def test_small_audience_refusal_is_explained_on_the_form(login, servidor):
@@ -135,6 +165,7 @@ def test_small_audience_refusal_is_explained_on_the_form(login, servidor):
     assert response.status_code == 200
     assert "podrían identificarle" in response.content.decode()
     assert Proposal.objects.count() == 0
+    assert not AnonymousSubmission.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -296,6 +327,7 @@ def test_my_data_lists_signed_proposals_but_never_anonymous_ones(login, servidor
         text="Una propuesta anónima que nadie debe ligar a mí.",
         anonymous=True,
     )
+    services.publish_anonymous_batch()
     export = login(servidor).get("/mis-datos/descargar/json/").content.decode()
     assert "Firmada por mí" in export
     assert "Secreta anónima" not in export

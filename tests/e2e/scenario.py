@@ -112,13 +112,14 @@ def build() -> dict:
         dependency=talent,
     )
     hidden = ProposalFactory(title="Oculta por moderación", is_hidden=True)
-    anonymous, code = proposal_services.submit_proposal(
+    _queued, code = proposal_services.submit_proposal(
         user=colleagues[2],
         kind="pregunta",
         title="¿Habrá teletrabajo?",
         text="Queremos saber si se mantiene el teletrabajo los viernes.",
         anonymous=True,
     )
+    (anonymous,) = proposal_services.publish_anonymous_batch()
     draft_bulletin, _ = bulletin.compose_bulletin()
     sent_bulletin = Bulletin.objects.create(
         period_start=draft_bulletin.period_start - timedelta(days=31),
