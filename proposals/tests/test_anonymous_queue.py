@@ -87,8 +87,11 @@ def named(user, title: str) -> Proposal:
 @pytest.fixture
 def session_of_five(servidor):
     session = SessionFactory(dependency=servidor.dependency)
-    RegistrationFactory(session=session, user=servidor)
-    RegistrationFactory.create_batch(4, session=session)
+    for person in [
+        servidor,
+        *UserFactory.create_batch(4, dependency=session.dependency),
+    ]:
+        RegistrationFactory(session=session, user=person)
     return session
 
 
