@@ -321,10 +321,10 @@ def lookup(request):
     form = forms.TrackingForm(request.POST or None)
     proposal = queued = None
     if request.method == "POST" and form.is_valid():
-        found = services.find_by_tracking_code(form.cleaned_data["code"])
-        if found is None:
-            # Not published yet: it waits for the next anonymous batch.
-            queued = services.find_queued_by_tracking_code(form.cleaned_data["code"])
+        code = form.cleaned_data["code"]
+        found = services.find_by_tracking_code(code)
+        # Not published yet, it waits in the queue for the next anonymous batch.
+        queued = None if found else services.find_queued_by_tracking_code(code)
         if found is None and queued is None:
             form.add_error("code", _("No encontramos una propuesta con ese código."))
         elif found is not None:
