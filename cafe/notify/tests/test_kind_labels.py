@@ -34,9 +34,7 @@ def test_outbox_column_and_filter_show_spanish_labels(login, comunicaciones):
     assert "<td>Novedad en una propuesta</td>" in page
     assert "<td>Conclusiones publicadas</td>" in page
     assert '<option value="proposal_changed">Novedad en una propuesta</option>' in page
-    assert (
-        '<option value="minutes_published">Conclusiones publicadas</option>' in page
-    )
+    assert '<option value="minutes_published">Conclusiones publicadas</option>' in page
     assert ">proposal_changed<" not in page
     assert ">minutes_published<" not in page
 
