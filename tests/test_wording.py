@@ -13,6 +13,11 @@ from django.template.base import Lexer, TokenType
 ROOT = Path(settings.BASE_DIR)
 TEMPLATES = ROOT / "templates"
 EMAILS = sorted(p for p in (TEMPLATES / "emails").rglob("*") if p.is_file())
+PAGES = sorted(
+    p
+    for p in TEMPLATES.rglob("*.html")
+    if "emails" not in p.relative_to(TEMPLATES).parts
+)
 APPS = ("cafe", "sessions_app", "proposals")
 # A string literal that is an internal code ("inscrito", "lista_espera"), not prose.
 CODE = re.compile(r"""^[rbuf]*(["'])[a-z_]+\1$""")
@@ -57,6 +62,14 @@ def test_email_template_loads_i18n_and_translates_all_its_prose(path):
     source = path.read_text(encoding="utf-8")
     assert loads_i18n(source), f"{path.name} does not load i18n"
     words = re.findall(r"[^\W\d_]+", untranslated_text(source))
+    assert not words, f"text outside translate tags: {words}"
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(TEMPLATES)))
+def test_page_template_translates_all_its_prose(path):
+    words = re.findall(
+        r"[^\W\d_]+", untranslated_text(path.read_text(encoding="utf-8"))
+    )
     assert not words, f"text outside translate tags: {words}"
 
 
