@@ -127,3 +127,14 @@ def test_seats_are_cupos_never_plazas():
 )
 def test_no_gendered_forms_addressed_to_the_reader(pattern):
     assert not matches(pattern)
+
+
+@pytest.mark.django_db
+def test_the_moderation_card_says_it_is_internal(login, comunicaciones, servidor):
+    from proposals.tests.factories import ProposalFactory
+
+    proposal = ProposalFactory()
+    staff = login(comunicaciones).get(f"/propuestas/{proposal.pk}/").content.decode()
+    assert ">Moderación interna</h2>" in staff
+    public = login(servidor).get(f"/propuestas/{proposal.pk}/").content.decode()
+    assert "Moderación interna" not in public
