@@ -320,7 +320,7 @@ def chart_payload(dashboard: Dashboard) -> dict:
             "labels": [row["month"] for row in dashboard.pulse_trend],
             "series": [
                 {
-                    "label": _("Me sentí escuchado/a"),
+                    "label": _("Sentí que me escucharon"),
                     "data": [r["heard"] for r in dashboard.pulse_trend],
                 },
                 {

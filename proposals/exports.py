@@ -24,7 +24,7 @@ def headers() -> list[str]:
         _("Título"),
         _("Texto"),
         _("Estado"),
-        _("Autor"),
+        _("Autoría"),
         _("Recibida"),
         _("Sesión"),
         _("Tema"),
@@ -46,7 +46,7 @@ def rows(proposals, today=None):
         elif p.author_id:
             author = p.author.full_name
         else:
-            author = _("Sin autor registrado")
+            author = _("Sin autoría registrada")
         overdue = bool(
             p.due_date and p.is_open and p.due_date < today and p.accepted_at
         )

@@ -69,8 +69,8 @@ class ProposalForm(CrispyFormMixin, forms.Form):
             (
                 SIGN_NAMED,
                 _(
-                    "Con mi nombre: aparece como autor o autora y recibo por correo "
-                    "cada avance."
+                    "Con mi nombre: mi nombre aparece en la propuesta y recibo por "
+                    "correo cada avance."
                 ),
             ),
             (

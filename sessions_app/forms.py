@@ -80,7 +80,7 @@ class SessionForm(CrispyFormMixin, forms.ModelForm):
 
 
 class CancelSessionForm(CrispyFormMixin, forms.Form):
-    submit_label = _("Cancelar la sesión y avisar a los inscritos")
+    submit_label = _("Cancelar la sesión y avisar a las personas inscritas")
 
     reason = forms.CharField(
         label=_("Motivo de la cancelación"),
@@ -260,7 +260,7 @@ class FeedbackForm(forms.ModelForm):
             "comment": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {
-            "felt_heard": _("Me sentí escuchado/a (1 = nada, 5 = totalmente)"),
+            "felt_heard": _("Sentí que me escucharon (1 = nada, 5 = totalmente)"),
             "useful": _("El espacio fue útil (1 = nada, 5 = totalmente)"),
             "trust": _("Confío más en la dirección (1 = nada, 5 = totalmente)"),
             "comment": _("Comentario (opcional; se publica sin su nombre)"),

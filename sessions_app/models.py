@@ -352,7 +352,7 @@ class Feedback(models.Model):
         related_name="cafe_feedback",
     )
     felt_heard = models.PositiveSmallIntegerField(
-        _("me sentí escuchado/a"), validators=SCALE
+        _("sentí que me escucharon"), validators=SCALE
     )
     useful = models.PositiveSmallIntegerField(
         _("el espacio fue útil"), validators=SCALE

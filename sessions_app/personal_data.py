@@ -33,7 +33,7 @@ def registrations_section(user) -> DataSection:
             _("Sesión"),
             _("Fecha"),
             _("Estado"),
-            _("Inscrita el"),
+            _("Fecha de inscripción"),
             _("Asistió"),
             _("Necesidades"),
         ],
@@ -49,6 +49,6 @@ def survey_section(user) -> DataSection:
     return DataSection(
         "encuestas",
         _("Respuestas a la encuesta de percepción"),
-        [_("Sesión"), _("Escuchado/a"), _("Utilidad"), _("Confianza"), _("Comentario")],
+        [_("Sesión"), _("Escucha"), _("Utilidad"), _("Confianza"), _("Comentario")],
         rows,
     )

@@ -89,7 +89,7 @@ def card_state(session: Session, user, now=None) -> CardState:
     """The one state a person sees on a session card."""
     now = now or timezone.now()
     if getattr(session, "my_status", None) == CONFIRMED:
-        return CardState("inscrito", _("Inscrito"))
+        return CardState("inscrito", _("Inscripción confirmada"))
     if getattr(session, "my_status", None) == WAITLISTED:
         return CardState("en_espera", _("En lista de espera"))
     if not session.is_in_audience(user):
@@ -108,9 +108,9 @@ def card_state(session: Session, user, now=None) -> CardState:
     if free > 0:
         return CardState(
             "disponible",
-            _("%(n)s plazas disponibles") % {"n": free}
+            _("%(n)s cupos disponibles") % {"n": free}
             if free != 1
-            else _("1 plaza disponible"),
+            else _("1 cupo disponible"),
         )
     return CardState("lista_espera", _("Cupo lleno: lista de espera"))
 

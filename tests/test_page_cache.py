@@ -90,7 +90,7 @@ def test_each_person_sees_their_own_page(login, servidor):
     RegistrationFactory(session=session, user=servidor)
     mine, _queries = visit(login(servidor), f"/sesiones/{session.pk}/")
     theirs, _queries = visit(login(other), f"/sesiones/{session.pk}/")
-    assert "Inscrito" in mine
+    assert "Inscripción confirmada" in mine
     assert "Cancelar mi inscripción" in mine
     assert "Cancelar mi inscripción" not in theirs
     assert "lista de espera" in theirs
@@ -111,13 +111,13 @@ def test_a_flash_message_is_shown_once_and_never_cached(login, servidor):
     visit(client, f"/sesiones/{session.pk}/")
     client.post(f"/sesiones/{session.pk}/inscribirme/", {"needs": ""})
     with_message, _queries = visit(client, f"/sesiones/{session.pk}/")
-    assert "Quedó inscrito" in with_message
+    assert "Inscripción confirmada. Le enviamos" in with_message
     again, _queries = visit(client, f"/sesiones/{session.pk}/")
-    assert "Quedó inscrito" not in again
-    assert "Inscrito" in again
+    assert "Inscripción confirmada. Le enviamos" not in again
+    assert "Inscripción confirmada" in again
     third, queries = visit(client, f"/sesiones/{session.pk}/")
     assert not reads_page_data(queries)
-    assert "Quedó inscrito" not in third
+    assert "Inscripción confirmada. Le enviamos" not in third
 
 
 def test_a_page_changes_at_the_moment_it_declared(login, servidor):
@@ -137,7 +137,7 @@ def test_a_page_changes_at_the_moment_it_declared(login, servidor):
     with time_machine.travel(now + timedelta(minutes=6), tick=False):
         page, _queries = visit(client, "/sesiones/")
         assert "Inscripciones aún no abiertas" not in page
-        assert "plazas disponibles" in page
+        assert "cupos disponibles" in page
     with time_machine.travel(session.ends_at + timedelta(minutes=1), tick=False):
         page, _queries = visit(client, "/sesiones/")
         assert "Clima laboral" not in page

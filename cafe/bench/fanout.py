@@ -1,4 +1,4 @@
-"""Benchmark of the bulletin fan-out (issue 7): the Soy 10 edition to thousands of
+"""Benchmark of the bulletin fan-out: the Soy 10 edition to thousands of
 people, sent into a local SMTP sink, next to the floor of a plain ``smtplib`` loop.
 
 The parent process runs two SMTP sinks (aiosmtpd, in threads, counting messages) and

@@ -2,27 +2,47 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import selectors, services
+from .kinds import kind_choices
 from .models import Delivery
+
+
+class KindFilter(admin.SimpleListFilter):
+    """The message kinds present in the outbox, by their Spanish names."""
+
+    title = _("tipo")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return kind_choices(selectors.outbox_kinds())
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(kind=self.value())
+        return queryset
 
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
     list_display = (
         "created_at",
-        "kind",
+        "kind_display",
         "to_email",
         "subject",
         "state",
         "attempts",
         "sent_at",
     )
-    list_filter = ("state", "kind")
+    list_filter = ("state", KindFilter)
     search_fields = ("to_email", "subject", "idempotency_key")
     date_hierarchy = "created_at"
     list_select_related = ()
     actions = ["retry"]
     readonly_fields = [f.name for f in Delivery._meta.fields]
+
+    @admin.display(description=_("tipo"), ordering="kind")
+    def kind_display(self, obj):
+        return obj.kind_label
 
     def has_add_permission(self, request):
         return False

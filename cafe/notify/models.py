@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .kinds import kind_label
+
 
 class MessageContent(models.Model):
     """A message body shared by many deliveries (a bulletin to all staff)."""
@@ -95,4 +97,8 @@ class Delivery(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} → {self.to_email} ({self.get_state_display()})"
+        return f"{self.kind_label} → {self.to_email} ({self.get_state_display()})"
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cafe.access import has_perm, role_required
 
 from . import selectors, services
+from .kinds import kind_choices
 from .models import Delivery
 
 can_view_outbox = has_perm("org.view_outbox")
@@ -34,7 +35,7 @@ def outbox(request):
             "page": page,
             "state": state,
             "kind": kind,
-            "kinds": kinds,
+            "kinds": kind_choices(kinds),
             "states": Delivery.State.choices,
             "totals": selectors.outbox_totals(),
         },

@@ -1,4 +1,7 @@
+from axes import admin as axes_admin
+from axes.models import AccessAttempt
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -151,3 +154,21 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class GroupAdmin(BaseGroupAdmin):
     filter_horizontal = ()
+
+
+# The lockout log of django-axes, in Spanish: its field names come from
+# locale/es (the package has no Spanish catalogue); the section's name and the
+# columns axes leaves unnamed are set here.
+apps.get_app_config("axes").verbose_name = _("Bloqueos de ingreso")
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    @admin.display(description=_("Estado"))
+    def status(self, obj):
+        return super().status(obj)
+
+    @admin.display(description=_("Vence el"))
+    def expiration(self, obj):
+        return super().expiration(obj)

@@ -87,12 +87,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     wants_invitations = models.BooleanField(
         _("recibir invitaciones mensuales"),
         default=True,
-        help_text=_("Correo con las sesiones del mes a las que está invitado."),
+        help_text=_("Correo con las sesiones del mes a las que recibe invitación."),
     )
     wants_reminders = models.BooleanField(
         _("recibir recordatorios"),
         default=True,
-        help_text=_("Correo 24 horas antes de una sesión en la que está inscrito."),
+        help_text=_("Correo 24 horas antes de una sesión en la que tiene cupo."),
     )
     privacy_notice_version = models.CharField(
         _("versión del aviso de privacidad aceptada"), max_length=40, blank=True

@@ -102,14 +102,14 @@ def test_csv(login, despacho, data):
     )
     named = exported[data["named"].pk]
     assert named[COLUMNS["Título"]] == "Ventanilla única interna"
-    assert named[COLUMNS["Autor"]] == "Ana María Pérez"
+    assert named[COLUMNS["Autoría"]] == "Ana María Pérez"
     assert named[COLUMNS["Estado"]] == "Recibida"
     # The delimiter and the line break inside the text survive the round trip.
     assert named[COLUMNS["Texto"]] == (
         "Texto de la propuesta; con punto y coma.\nY otra línea."
     )
-    assert exported[data["anonymous"].pk][COLUMNS["Autor"]] == "Anónima"
-    assert exported[data["room"].pk][COLUMNS["Autor"]] == "Sin autor registrado"
+    assert exported[data["anonymous"].pk][COLUMNS["Autoría"]] == "Anónima"
+    assert exported[data["room"].pk][COLUMNS["Autoría"]] == "Sin autoría registrada"
 
 
 def test_csv_neutralises_formulas(login, despacho, data):
@@ -146,8 +146,8 @@ def test_xlsx(login, despacho, data):
     assert set(exported) == {p.pk for p in data["exported"]}
     named = exported[data["named"].pk]
     assert named[COLUMNS["Título"]].value == "Ventanilla única interna"
-    assert named[COLUMNS["Autor"]].value == "Ana María Pérez"
-    assert exported[data["anonymous"].pk][COLUMNS["Autor"]].value == "Anónima"
+    assert named[COLUMNS["Autoría"]].value == "Ana María Pérez"
+    assert exported[data["anonymous"].pk][COLUMNS["Autoría"]].value == "Anónima"
     assert all(row[0].data_type == "n" for row in rows[1:])  # numbers stay numbers
 
 

@@ -300,7 +300,7 @@ def test_attendance(login, comunicaciones):
         assert response.context["present"] == (n + 1) // 2
         html = response.content.decode()
         assert html.count('<tr id="asistencia-') == n
-        assert f"{(n + 1) // 2} presentes de {n} inscritos" in html
+        assert f"{(n + 1) // 2} presentes de {n} personas inscritas" in html
 
     assert_constant_queries(
         login(comunicaciones),

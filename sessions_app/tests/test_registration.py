@@ -112,7 +112,7 @@ def test_register_and_cancel_work_without_javascript(login, servidor):
     assert response.status_code == 302
     assert response["Location"] == f"/sesiones/{session.pk}/"
     page = client.get(response["Location"])
-    assert "Quedó inscrito" in page.content.decode()
+    assert "Inscripción confirmada. Le enviamos" in page.content.decode()
     registration = Registration.objects.get()
     assert registration.needs == "Rampa"
     client.post(f"/sesiones/{session.pk}/cancelar-inscripcion/")
@@ -133,7 +133,7 @@ def test_register_with_htmx_returns_the_refreshed_panel(login, servidor):
     body = response.content.decode()
     assert response.status_code == 200
     assert body.startswith('<section id="inscripcion"')
-    assert "Quedó inscrito" in body
+    assert "Inscripción confirmada. Le enviamos" in body
     assert "Cancelar mi inscripción" in body
     assert "<html" not in body
 
@@ -275,7 +275,7 @@ def test_list_shows_own_dependency_first_and_clear_states(
     assert states[registered.pk] == "inscrito"
     assert states[closed.pk] == "cerrada"
     body = response.content.decode()
-    assert "20 plazas disponibles" in body
+    assert "20 cupos disponibles" in body
     assert "Cupo lleno: lista de espera" in body
 
 
@@ -347,10 +347,10 @@ def test_cached_session_cards_show_each_persons_state_and_every_change(login, se
         return html[start : html.index("</article>", start)]
 
     mine, theirs = login(servidor), login(other)
-    assert "2 plazas disponibles" in card(mine)
+    assert "2 cupos disponibles" in card(mine)
     services.register_attendee(session_id=session.pk, user=servidor)
-    assert "Inscrito" in card(mine)
-    assert "1 plaza disponible" in card(theirs)
+    assert "Inscripción confirmada" in card(mine)
+    assert "1 cupo disponible" in card(theirs)
     Session.objects.filter(pk=session.pk).update(title="Café con Planeación")
     assert "Café con Planeación" in card(theirs)
     assert "Café con Planeación" in card(mine)

@@ -250,7 +250,7 @@ def full_session_with_waitlist(postgres):
 @pytest.mark.django_db(transaction=True)
 def test_cancellations_promote_in_waitlist_order(full_session_with_waitlist):
     session, confirmed, waiting = full_session_with_waitlist
-    promoted_subject = f"Se liberó un cupo: ya está inscrito en {session.title}"
+    promoted_subject = f"Se liberó un cupo: inscripción confirmada en {session.title}"
 
     # Each cancelled seat goes to the first person still waiting, and only to them.
     steps = [

@@ -130,7 +130,7 @@ def register(request, pk):
         messages.info(request, _("Usted ya tenía una inscripción en esta sesión."))
     elif registration.status == Registration.Status.CONFIRMED:
         messages.success(
-            request, _("¡Listo! Quedó inscrito. Le enviamos la invitación por correo.")
+            request, _("Inscripción confirmada. Le enviamos la invitación por correo.")
         )
     else:
         messages.warning(

@@ -85,7 +85,7 @@ def test_journey_1_staff_member(world, page, tmp_path):
     page.keyboard.type("Prefiero una silla cerca de la puerta")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    page.get_by_text("Quedó inscrito").wait_for()
+    page.get_by_text("Inscripción confirmada. Le enviamos").wait_for()
     registration = Registration.objects.get(user=newcomer)
     assert registration.status == Registration.Status.CONFIRMED
     assert registration.needs == "Prefiero una silla cerca de la puerta"

@@ -1,4 +1,4 @@
-"""``manage.py bench``: the performance benchmark of issue 7, in one run.
+"""``manage.py bench``: the performance benchmark, in one run.
 
 1. For each scale factor, a fresh PostgreSQL database loaded by ``seed_scale``; the
    main pages measured on it (queries, median time served again and computed after
