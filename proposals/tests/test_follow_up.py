@@ -17,6 +17,13 @@ S = Proposal.Status
 
 def in_status(status, despacho, dependency=None):
     """Walk a new proposal to ``status`` through the real services."""
+    if status == S.ANSWERED:
+        question = ProposalFactory(kind=Proposal.Kind.QUESTION)
+        services.answer_proposal(
+            proposal_id=question.pk, actor=despacho, answer="Sí, desde enero."
+        )
+        question.refresh_from_db()
+        return question
     proposal = ProposalFactory(responsible_dependency=dependency)
     path = {
         S.RECEIVED: [],
