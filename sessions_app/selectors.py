@@ -81,13 +81,21 @@ def waitlist_position_expression():
 @dataclass(frozen=True)
 class CardState:
     # disponible | lista_espera | inscrito | en_espera | cerrada | solo_dependencia
+    # | borrador | realizada | cancelada
     key: str
     label: str
 
 
 def card_state(session: Session, user, now=None) -> CardState:
-    """The one state a person sees on a session card."""
+    """The one state a person sees on a session card: a draft, held or cancelled
+    session says so before anything about registering."""
     now = now or timezone.now()
+    if session.status == Session.Status.DRAFT:
+        return CardState("borrador", _("Borrador: aún no publicada"))
+    if session.status == Session.Status.HELD:
+        return CardState("realizada", _("Sesión realizada"))
+    if session.status == Session.Status.CANCELLED:
+        return CardState("cancelada", _("Sesión cancelada"))
     if getattr(session, "my_status", None) == CONFIRMED:
         return CardState("inscrito", _("Inscrito"))
     if getattr(session, "my_status", None) == WAITLISTED:
@@ -125,8 +133,18 @@ def month_bounds(value: str):
         return None
 
 
-def upcoming_sessions(*, user, month="", dependency_id=None, topic_id=None, format=""):
-    """Published sessions not yet ended: own dependency first, then entity-wide."""
+def upcoming_sessions(
+    *,
+    user,
+    month="",
+    dependency_id=None,
+    topic_id=None,
+    format="",
+    joinable_only=False,
+):
+    """Published sessions not yet ended: own dependency first, then entity-wide.
+    With ``joinable_only``, only those the person may join (their dependency's and
+    the entity-wide ones) and those they already hold a registration in."""
     now = timezone.now()
     queryset = Session.objects.filter(status=Session.Status.PUBLISHED, ends_at__gte=now)
     bounds = month_bounds(month) if month else None
@@ -138,7 +156,14 @@ def upcoming_sessions(*, user, month="", dependency_id=None, topic_id=None, form
         queryset = queryset.filter(topic_id=topic_id)
     if format:
         queryset = queryset.filter(format=format)
-    queryset = with_my_registration(with_counts(queryset), user).annotate(
+    queryset = with_my_registration(with_counts(queryset), user)
+    if joinable_only:
+        queryset = queryset.filter(
+            Q(dependency__isnull=True)
+            | Q(dependency_id=user.dependency_id)
+            | Q(my_status__isnull=False)
+        )
+    queryset = queryset.annotate(
         audience_rank=Case(
             When(dependency_id=user.dependency_id, then=Value(0)),
             When(dependency__isnull=True, then=Value(1)),
@@ -232,8 +257,21 @@ def published_minutes(session: Session):
     ).first()
 
 
+def is_behind(registration: Registration, now) -> bool:
+    """Whether a registration's session is behind the person: it ended, it was
+    marked held, or it started and the person was checked in."""
+    session = registration.session
+    return (
+        session.ends_at < now
+        or session.status == Session.Status.HELD
+        or (session.starts_at <= now and registration.checked_in_at is not None)
+    )
+
+
 def my_sessions(*, user):
-    """The person's registrations, upcoming and past, with their sessions."""
+    """The person's registrations, upcoming and past, with their sessions. A
+    session moves to the past by its status and the person's attendance, not only
+    by its end time (``is_behind``)."""
     registrations = (
         Registration.objects.filter(user=user)
         .select_related("session", "session__dependency", "session__topic")
@@ -243,7 +281,7 @@ def my_sessions(*, user):
     now = timezone.now()
     upcoming, past = [], []
     for registration in registrations:
-        (upcoming if registration.session.ends_at >= now else past).append(registration)
+        (past if is_behind(registration, now) else upcoming).append(registration)
     past.reverse()
     return upcoming, past
 
