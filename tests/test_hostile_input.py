@@ -561,6 +561,8 @@ def session_form(**overrides):
         "registration_opens_at": (start - timedelta(days=10)).strftime(FMT),
         "registration_closes_at": (start - timedelta(hours=2)).strftime(FMT),
         "host_name": "",
+        # Every attempt takes the same slot: confirm the overlap warning.
+        "save_anyway": "on",
     }
     data.update(overrides)
     return data

@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cafe.common.business_days import add_business_days
 from cafe.org.permissions import can_answer_proposals, is_liaison_of
 
 from .. import emails
-from ..business_days import add_business_days
 from ..models import Proposal, StatusChange
 from ..moderation_rules import clean_text
 

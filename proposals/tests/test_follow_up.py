@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from cafe.common.business_days import add_business_days
 from cafe.notify.models import Delivery
 from cafe.testing.factories import DependencyFactory, UserFactory
 from proposals import services
-from proposals.business_days import add_business_days
 from proposals.models import Proposal, StatusChange, Support
 from proposals.tests.factories import ProposalFactory
 

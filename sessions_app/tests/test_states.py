@@ -51,9 +51,7 @@ def test_a_held_and_attended_session_is_past_before_its_end_time(
     assert "Aún no ha participado" not in response.content.decode()
 
 
-def test_a_draft_says_it_is_a_draft_not_that_registration_closed(
-    login, comunicaciones
-):
+def test_a_draft_says_it_is_a_draft_not_that_registration_closed(login, comunicaciones):
     draft = SessionFactory(status=Session.Status.DRAFT)
 
     page = login(comunicaciones).get(f"/sesiones/{draft.pk}/").content.decode()
