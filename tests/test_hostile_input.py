@@ -853,6 +853,8 @@ def test_planner_place(login, comunicaciones, dependency):
             "plan-0-end": "11:30",
             "plan-0-place": wrap(name, payload),
             "plan-0-capacity": "30",
+            # Every attempt takes the same slot: confirm the overlap warning.
+            "confirmar": "1",
         }
         if attempt(client, "/sesiones/gestion/ciclo/", data, session_state, name):
             session = Session.objects.latest("pk")
