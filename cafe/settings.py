@@ -363,6 +363,9 @@ SESSIONS_REGISTRATION_CLOSES_HOURS = env.int(
     "SESSIONS_REGISTRATION_CLOSES_HOURS", default=2
 )
 SESSIONS_SURVEY_MIN_ANSWERS = env.int("SESSIONS_SURVEY_MIN_ANSWERS", default=5)
+# Office hours (Bogotá, HH:MM): scheduling a session outside them asks to confirm.
+SESSIONS_OFFICE_HOURS_START = env.str("SESSIONS_OFFICE_HOURS_START", default="07:00")
+SESSIONS_OFFICE_HOURS_END = env.str("SESSIONS_OFFICE_HOURS_END", default="18:00")
 
 # Proposals: anonymity threshold and the default commitment term (business days on
 # the Colombian calendar).

@@ -26,6 +26,8 @@ class Proposal(models.Model):
         IN_PROGRESS = "en_implementacion", _("En implementación")
         IMPLEMENTED = "implementada", _("Implementada")
         NOT_VIABLE = "no_viable", _("No viable")
+        # A question Despacho has answered: its answer is the whole follow-up.
+        ANSWERED = "respondida", _("Respondida")
 
     class Origin(models.TextChoices):
         ONLINE = "en_linea", _("Enviada en la plataforma")

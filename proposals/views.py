@@ -117,8 +117,11 @@ def proposal_detail(request, pk):
     context = {"proposal": proposal, "can_moderate": can_moderate(user)}
     if allowed:
         context["status_form"] = forms.StatusForm(proposal=proposal, allowed=allowed)
-    if can_answer_proposals(user) and proposal.is_open:
+    if can_answer_proposals(user) and (
+        proposal.is_open or proposal.status == Proposal.Status.ANSWERED
+    ):
         context["answer_form"] = forms.AnswerForm(initial={"answer": proposal.answer})
+    if can_answer_proposals(user) and proposal.is_open:
         context["assign_form"] = forms.AssignForm(
             initial={"dependency": proposal.responsible_dependency_id}
         )

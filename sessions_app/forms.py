@@ -31,6 +31,11 @@ class TopicForm(CrispyFormMixin, forms.ModelForm):
 class SessionForm(CrispyFormMixin, forms.ModelForm):
     submit_label = _("Guardar sesión")
 
+    # Hidden until the schedule raises a warning (see ``confirm_schedule``).
+    save_anyway = forms.BooleanField(
+        label=_("Guardar de todos modos"), required=False, widget=forms.HiddenInput
+    )
+
     class Meta:
         model = Session
         formfield_callback = https_urls
@@ -77,6 +82,20 @@ class SessionForm(CrispyFormMixin, forms.ModelForm):
             "registration_closes_at",
         ):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+
+    def confirm_schedule(self, warnings: list[str]) -> bool:
+        """After ``is_valid``: True when the schedule raises no warning or the person
+        ticked «Guardar de todos modos»; otherwise shows that checkbox with an error
+        and keeps ``warnings`` for the page."""
+        self.schedule_warnings = warnings
+        if not warnings or self.cleaned_data.get("save_anyway"):
+            return True
+        self.fields["save_anyway"].widget = forms.CheckboxInput()
+        self.add_error(
+            "save_anyway",
+            _("Revise los avisos y marque esta casilla para guardar de todos modos."),
+        )
+        return False
 
 
 class CancelSessionForm(CrispyFormMixin, forms.Form):

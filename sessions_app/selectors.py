@@ -1,8 +1,9 @@
 """Reads of the sessions app: each returns what one page needs, in a fixed number of
 queries whatever the amount of data."""
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -24,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cafe.common.business_days import festivo
 from cafe.org.models import Dependency
 
 from .models import Feedback, Minutes, Registration, Session
@@ -81,13 +83,21 @@ def waitlist_position_expression():
 @dataclass(frozen=True)
 class CardState:
     # disponible | lista_espera | inscrito | en_espera | cerrada | solo_dependencia
+    # | borrador | realizada | cancelada
     key: str
     label: str
 
 
 def card_state(session: Session, user, now=None) -> CardState:
-    """The one state a person sees on a session card."""
+    """The one state a person sees on a session card: a draft, held or cancelled
+    session says so before anything about registering."""
     now = now or timezone.now()
+    if session.status == Session.Status.DRAFT:
+        return CardState("borrador", _("Borrador: aún no publicada"))
+    if session.status == Session.Status.HELD:
+        return CardState("realizada", _("Sesión realizada"))
+    if session.status == Session.Status.CANCELLED:
+        return CardState("cancelada", _("Sesión cancelada"))
     if getattr(session, "my_status", None) == CONFIRMED:
         return CardState("inscrito", _("Inscripción confirmada"))
     if getattr(session, "my_status", None) == WAITLISTED:
@@ -125,8 +135,18 @@ def month_bounds(value: str):
         return None
 
 
-def upcoming_sessions(*, user, month="", dependency_id=None, topic_id=None, format=""):
-    """Published sessions not yet ended: own dependency first, then entity-wide."""
+def upcoming_sessions(
+    *,
+    user,
+    month="",
+    dependency_id=None,
+    topic_id=None,
+    format="",
+    joinable_only=False,
+):
+    """Published sessions not yet ended: own dependency first, then entity-wide.
+    With ``joinable_only``, only those the person may join (their dependency's and
+    the entity-wide ones) and those they already hold a registration in."""
     now = timezone.now()
     queryset = Session.objects.filter(status=Session.Status.PUBLISHED, ends_at__gte=now)
     bounds = month_bounds(month) if month else None
@@ -138,7 +158,14 @@ def upcoming_sessions(*, user, month="", dependency_id=None, topic_id=None, form
         queryset = queryset.filter(topic_id=topic_id)
     if format:
         queryset = queryset.filter(format=format)
-    queryset = with_my_registration(with_counts(queryset), user).annotate(
+    queryset = with_my_registration(with_counts(queryset), user)
+    if joinable_only:
+        queryset = queryset.filter(
+            Q(dependency__isnull=True)
+            | Q(dependency_id=user.dependency_id)
+            | Q(my_status__isnull=False)
+        )
+    queryset = queryset.annotate(
         audience_rank=Case(
             When(dependency_id=user.dependency_id, then=Value(0)),
             When(dependency__isnull=True, then=Value(1)),
@@ -232,8 +259,21 @@ def published_minutes(session: Session):
     ).first()
 
 
+def is_behind(registration: Registration, now) -> bool:
+    """Whether a registration's session is behind the person: it ended, it was
+    marked held, or it started and the person was checked in."""
+    session = registration.session
+    return (
+        session.ends_at < now
+        or session.status == Session.Status.HELD
+        or (session.starts_at <= now and registration.checked_in_at is not None)
+    )
+
+
 def my_sessions(*, user):
-    """The person's registrations, upcoming and past, with their sessions."""
+    """The person's registrations, upcoming and past, with their sessions. A
+    session moves to the past by its status and the person's attendance, not only
+    by its end time (``is_behind``)."""
     registrations = (
         Registration.objects.filter(user=user)
         .select_related("session", "session__dependency", "session__topic")
@@ -243,7 +283,7 @@ def my_sessions(*, user):
     now = timezone.now()
     upcoming, past = [], []
     for registration in registrations:
-        (upcoming if registration.session.ends_at >= now else past).append(registration)
+        (past if is_behind(registration, now) else upcoming).append(registration)
     past.reverse()
     return upcoming, past
 
@@ -357,3 +397,87 @@ def can_answer_survey(*, session: Session, user) -> bool:
         ).exists()
         and not Feedback.objects.filter(session=session, user=user).exists()
     )
+
+
+@dataclass(frozen=True)
+class Slot:
+    """The time a session would take. ``label`` names it in a warning (a planner
+    row); ``session_id`` is the session being edited, which clashes with nothing of
+    its own."""
+
+    starts_at: datetime
+    ends_at: datetime
+    label: str = ""
+    session_id: int | None = None
+
+
+def schedule_warnings(slots: Iterable[Slot]) -> list[str]:
+    """What Comunicaciones confirms before scheduling ``slots``: a weekend or a
+    Colombian festivo, a time outside office hours (settings), an overlap with a
+    session not cancelled (the leader is at every one) or with another of
+    ``slots``. One query whatever the number of slots."""
+    slots = list(slots)
+    if not slots:
+        return []
+    sessions = list(
+        Session.objects.exclude(status=Session.Status.CANCELLED)
+        .exclude(pk__in=[s.session_id for s in slots if s.session_id])
+        .filter(
+            starts_at__lt=max(s.ends_at for s in slots),
+            ends_at__gt=min(s.starts_at for s in slots),
+        )
+        .only("title", "starts_at", "ends_at")
+        .order_by("starts_at", "pk")
+    )
+    warnings = []
+    for index, slot in enumerate(slots):
+        for text in _slot_warnings(slot, sessions, slots[:index]):
+            warnings.append(f"{slot.label} — {text}" if slot.label else text)
+    return warnings
+
+
+def _overlap(a, b) -> bool:
+    return a.starts_at < b.ends_at and b.starts_at < a.ends_at
+
+
+def _when(value: datetime) -> str:
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+
+
+def _slot_warnings(slot: Slot, sessions, earlier) -> Iterator[str]:
+    start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
+    day = start.date()
+    holiday = festivo(day)
+    if holiday:
+        yield _("El %(day)s es festivo (%(name)s).") % {
+            "day": day.strftime("%d/%m/%Y"),
+            "name": holiday,
+        }
+    elif day.weekday() >= 5:
+        yield _("El %(day)s es %(weekday)s: no es un día hábil.") % {
+            "day": day.strftime("%d/%m/%Y"),
+            "weekday": _("sábado") if day.weekday() == 5 else _("domingo"),
+        }
+    opens = time.fromisoformat(settings.SESSIONS_OFFICE_HOURS_START)
+    closes = time.fromisoformat(settings.SESSIONS_OFFICE_HOURS_END)
+    if start.time() < opens or end.time() > closes or end.date() != day:
+        yield _(
+            "De %(start)s a %(end)s está fuera del horario laboral "
+            "(%(opens)s a %(closes)s)."
+        ) % {
+            "start": start.strftime("%H:%M"),
+            "end": end.strftime("%H:%M"),
+            "opens": opens.strftime("%H:%M"),
+            "closes": closes.strftime("%H:%M"),
+        }
+    for other in sessions:
+        if _overlap(slot, other):
+            yield _("Se cruza con otra sesión: «%(title)s», %(when)s.") % {
+                "title": other.title,
+                "when": _when(other.starts_at),
+            }
+    for other in earlier:
+        if _overlap(slot, other):
+            yield _("Se cruza con la sesión de %(label)s en este mismo plan.") % {
+                "label": other.label
+            }

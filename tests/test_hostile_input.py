@@ -568,6 +568,8 @@ def session_form(**overrides):
         "registration_opens_at": (start - timedelta(days=10)).strftime(FMT),
         "registration_closes_at": (start - timedelta(hours=2)).strftime(FMT),
         "host_name": "",
+        # Every attempt takes the same slot: confirm the overlap warning.
+        "save_anyway": "on",
     }
     data.update(overrides)
     return data
@@ -858,6 +860,8 @@ def test_planner_place(login, comunicaciones, dependency):
             "plan-0-end": "11:30",
             "plan-0-place": wrap(name, payload),
             "plan-0-capacity": "30",
+            # Every attempt takes the same slot: confirm the overlap warning.
+            "confirmar": "1",
         }
         if attempt(client, "/sesiones/gestion/ciclo/", data, session_state, name):
             session = Session.objects.latest("pk")

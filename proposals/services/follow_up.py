@@ -2,6 +2,8 @@
 
 Only these transitions exist (and from any open status to "no viable"):
 recibida → en análisis → aceptada → en implementación → implementada.
+Answering moves a question (recibida or en análisis) to "respondida", which closes
+it, and a proposal or concern still "recibida" to "en análisis".
 Every change records who, when and a required note in a StatusChange row, in the same
 transaction, and e-mails the identified author and the supporters.
 """
@@ -14,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cafe.common.business_days import add_business_days
 from cafe.org.permissions import can_answer_proposals, is_liaison_of
 
 from .. import emails
-from ..business_days import add_business_days
 from ..models import Proposal, StatusChange
 from ..moderation_rules import clean_text
 
@@ -30,6 +32,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.IN_PROGRESS: frozenset({S.IMPLEMENTED, S.NOT_VIABLE}),
     S.IMPLEMENTED: frozenset(),
     S.NOT_VIABLE: frozenset(),
+    S.ANSWERED: frozenset(),
 }
 
 # What the liaisons of the responsible dependency may do themselves.
@@ -216,22 +219,41 @@ def assign_dependency(
     return proposal
 
 
+def status_after_answer(proposal: Proposal) -> str:
+    """Where an answer leaves a proposal: a question waiting for Despacho is
+    "respondida" (closed: the answer is its follow-up); a proposal or concern still
+    "recibida" was read, so it is "en análisis"; any other status stays."""
+    waiting = proposal.status in (S.RECEIVED, S.IN_ANALYSIS)
+    if proposal.kind == Proposal.Kind.QUESTION and waiting:
+        return S.ANSWERED
+    if proposal.status == S.RECEIVED:
+        return S.IN_ANALYSIS
+    return proposal.status
+
+
 def answer_proposal(*, proposal_id: int, actor, answer: str) -> Proposal:
-    """Despacho's public answer (for a question, often the whole follow-up)."""
+    """Despacho's public answer, with its timeline row (from and to status). It
+    moves the proposal on as ``status_after_answer`` says, so an answered question
+    leaves "Por responder". A closed proposal takes no answer, except a question
+    already answered (its answer may be corrected)."""
     if not can_answer_proposals(actor):
         raise PermissionDenied(_("Solo el Despacho responde propuestas."))
     answer = clean_text(answer, field=_("La respuesta"))
     now = timezone.now()
     with transaction.atomic():
         proposal = _locked(proposal_id)
+        if not (proposal.is_open or proposal.status == S.ANSWERED):
+            raise ValidationError(_("La propuesta ya está cerrada."))
+        old = proposal.status
         proposal.answer = answer
-        proposal.save(update_fields=["answer"])
+        proposal.status = status_after_answer(proposal)
+        proposal.save(update_fields=["answer", "status"])
         _record(
             proposal,
             actor=actor,
             event=StatusChange.Event.ANSWERED,
             note=answer,
-            from_status=proposal.status,
+            from_status=old,
             now=now,
         )
     return proposal

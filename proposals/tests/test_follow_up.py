@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from cafe.common.business_days import add_business_days
 from cafe.notify.models import Delivery
 from cafe.testing.factories import DependencyFactory, UserFactory
 from proposals import services
-from proposals.business_days import add_business_days
 from proposals.models import Proposal, StatusChange, Support
 from proposals.tests.factories import ProposalFactory
 
@@ -17,6 +17,13 @@ S = Proposal.Status
 
 def in_status(status, despacho, dependency=None):
     """Walk a new proposal to ``status`` through the real services."""
+    if status == S.ANSWERED:
+        question = ProposalFactory(kind=Proposal.Kind.QUESTION)
+        services.answer_proposal(
+            proposal_id=question.pk, actor=despacho, answer="Sí, desde enero."
+        )
+        question.refresh_from_db()
+        return question
     proposal = ProposalFactory(responsible_dependency=dependency)
     path = {
         S.RECEIVED: [],

@@ -4,13 +4,13 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-import holidays
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cafe.common.business_days import is_business_day
 from cafe.org.models import Dependency
 
 from .. import emails
@@ -145,11 +145,10 @@ class PlannedSession:
 
 def working_days(year: int, month: int, *, after: date | None = None) -> list[date]:
     """Monday to Friday of the month, without Colombian holidays, after ``after``."""
-    festivos = holidays.country_holidays("CO", years=year)
     days = []
     for day_number in range(1, calendar.monthrange(year, month)[1] + 1):
         day = date(year, month, day_number)
-        if day.weekday() < 5 and day not in festivos and (after is None or day > after):
+        if is_business_day(day) and (after is None or day > after):
             days.append(day)
     return days
 

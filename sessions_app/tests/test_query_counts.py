@@ -135,7 +135,9 @@ def test_upcoming_list(login, servidor, other_dependency):
         if n > 1:
             assert {"en_espera", "disponible"} <= states
 
-    assert_constant_queries(login(servidor), "/sesiones/", add_row=add_row, check=check)
+    assert_constant_queries(
+        login(servidor), "/sesiones/?ver=todas", add_row=add_row, check=check
+    )
 
 
 @pytest.mark.parametrize("viewer", ["servidor", "comunicaciones"])

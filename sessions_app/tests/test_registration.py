@@ -262,7 +262,7 @@ def test_list_shows_own_dependency_first_and_clear_states(
         registration_opens_at=now - timedelta(days=3),
         registration_closes_at=now - timedelta(days=1),
     )
-    response = login(servidor).get("/sesiones/")
+    response = login(servidor).get("/sesiones/?ver=todas")
     cards = response.context["cards"]
     titles = [s.title for s, _state in cards]
     assert titles[0] == "Mi dependencia"

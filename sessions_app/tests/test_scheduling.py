@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from icalendar import Calendar
 
+from cafe.common.business_days import is_business_day
 from cafe.notify.models import Delivery
 from cafe.org.models import Dependency
 from cafe.testing.factories import DependencyFactory
@@ -19,7 +20,10 @@ FMT = "%Y-%m-%dT%H:%M"
 
 
 def form_data(**overrides):
+    """A valid session on a business day at 09:00 (no warning to confirm)."""
     start = timezone.localtime() + timedelta(days=15)
+    while not is_business_day(start.date()):
+        start += timedelta(days=1)
     start = start.replace(hour=9, minute=0, second=0, microsecond=0)
     data = {
         "title": "Café con Talento Humano",

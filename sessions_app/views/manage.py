@@ -1,10 +1,13 @@
 """Pages of Comunicaciones: schedule, plan the month, rotation, attendance, topics."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -62,9 +65,25 @@ def session_admin_list(request):
     )
 
 
+def _schedule_warnings(form, session) -> list[str]:
+    """Warnings about the date and time, when they are new or changed."""
+    if session is not None and not {"starts_at", "ends_at"} & set(form.changed_data):
+        return []
+    slot = selectors.Slot(
+        starts_at=form.cleaned_data["starts_at"],
+        ends_at=form.cleaned_data["ends_at"],
+        session_id=getattr(session, "pk", None),
+    )
+    return selectors.schedule_warnings([slot])
+
+
 def _save_session_form(request, session=None):
     form = SessionForm(request.POST or None, instance=session)
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.confirm_schedule(_schedule_warnings(form, session))
+    ):
         data = {f: form.cleaned_data[f] for f in form.Meta.fields}
         try:
             saved = services.save_session(
@@ -139,6 +158,7 @@ def planner(request):
     """Step 1: choose a month. Step 2: adjust the proposed drafts and create them."""
     month_form = MonthForm(request.GET or None)
     formset = None
+    warnings = []
     if request.method == "POST":
         formset = PlannedSessionFormSet(request.POST, prefix="plan")
         if formset.is_valid():
@@ -155,8 +175,18 @@ def planner(request):
                 if f.cleaned_data.get("include")
             ]
             publish = request.POST.get("accion") == "publicar"
+            if rows and request.POST.get("confirmar") != "1":
+                warnings = _plan_warnings(rows)
             if not rows:
                 messages.error(request, _("Marque al menos una sesión para crear."))
+            elif warnings:
+                messages.warning(
+                    request,
+                    _(
+                        "Revise los avisos del plan y marque «Crear de todos modos» "
+                        "para continuar."
+                    ),
+                )
             else:
                 try:
                     created = services.create_planned_sessions(
@@ -175,6 +205,7 @@ def planner(request):
     elif month_form.is_valid():
         first = month_form.cleaned_data["month"]
         plan = services.plan_month(year=first.year, month=first.month)
+        warnings = _plan_warnings(plan)
         formset = PlannedSessionFormSet(
             prefix="plan",
             initial=[
@@ -199,7 +230,25 @@ def planner(request):
     return render(
         request,
         "sessions/manage/planner.html",
-        {"month_form": month_form, "formset": formset, "rows": rows},
+        {
+            "month_form": month_form,
+            "formset": formset,
+            "rows": rows,
+            "schedule_warnings": warnings,
+        },
+    )
+
+
+def _plan_warnings(rows) -> list[str]:
+    """The planner's rows checked as ``selectors.schedule_warnings`` does."""
+    tz = timezone.get_current_timezone()
+    return selectors.schedule_warnings(
+        selectors.Slot(
+            starts_at=datetime.combine(row.day, row.start, tzinfo=tz),
+            ends_at=datetime.combine(row.day, row.end, tzinfo=tz),
+            label=str(row.dependency),
+        )
+        for row in rows
     )
 
 

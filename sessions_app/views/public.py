@@ -22,6 +22,9 @@ from ..models import Registration, Session
 from ..permissions import can_manage_sessions
 from .common import report
 
+# The list's switch: "?ver=todas" adds the sessions of other dependencies.
+SHOW_ALL = "ver"
+
 
 @role_required(authenticated)
 @require_GET
@@ -29,12 +32,16 @@ from .common import report
 def session_list(request):
     form = SessionFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
+    show_all = request.GET.get(SHOW_ALL) == "todas"
+    dependency_id = getattr(filters.get("dependencia"), "pk", None)
     sessions = selectors.upcoming_sessions(
         user=request.user,
         month=filters.get("mes") or "",
-        dependency_id=getattr(filters.get("dependencia"), "pk", None),
+        dependency_id=dependency_id,
         topic_id=getattr(filters.get("tema"), "pk", None),
         format=filters.get("modalidad") or "",
+        # Choosing a dependency in the filter asks for its sessions.
+        joinable_only=not (show_all or dependency_id),
     )
     page = Paginator(sessions, 20).get_page(request.GET.get("pagina"))
     now = timezone.now()
@@ -50,8 +57,26 @@ def session_list(request):
     return render(
         request,
         "sessions/list.html",
-        {"form": form, "page": page, "cards": cards, "card_rows": card_rows},
+        {
+            "form": form,
+            "page": page,
+            "cards": cards,
+            "card_rows": card_rows,
+            "show_all": show_all,
+            "toggle_query": _toggle_query(request, show_all),
+        },
     )
+
+
+def _toggle_query(request, show_all: bool) -> str:
+    """The query string that flips the switch and keeps the other filters (the page
+    number goes: the other list has its own pages)."""
+    params = request.GET.copy()
+    params.pop("pagina", None)
+    params.pop(SHOW_ALL, None)
+    if not show_all:
+        params[SHOW_ALL] = "todas"
+    return "?" + params.urlencode()
 
 
 def _visible_session(request, pk):

@@ -10,7 +10,7 @@
     }
     var data = JSON.parse(source.textContent);
     var reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    var palette = ["#41464b", "#084298", "#0a3622", "#997404", "#0f5132", "#842029"];
+    var palette = ["#41464b", "#084298", "#0a3622", "#997404", "#0f5132", "#842029", "#3d0a91"];
     var common = {
       responsive: true,
       maintainAspectRatio: false,
