@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proposals', '0005_bulletin_data_version'),
+        ('proposals', '0006_anonymous_submission_queue'),
     ]
 
     operations = [
