@@ -1,11 +1,15 @@
 """The dashboard's charts: a chart for every table that has data, and colours that
 stay apart for colour-blind readers and in greyscale."""
 
+import io
 import itertools
 import json
 
 import pytest
+from django.core.management import call_command
 
+from proposals.dashboard import build_dashboard, default_period
+from proposals.models import Proposal
 from proposals.tests.factories import ProposalFactory
 from sessions_app.tests.factories import TopicFactory, held_session
 
@@ -38,6 +42,15 @@ def test_proposals_of_a_session_count_under_its_topic(login, despacho):
     }
     assert '<canvas id="chart-by-topic"' in body
     assert '<th scope="row">Bienestar y clima laboral</th><td>2</td>' in body
+
+
+def test_the_demo_draws_the_topic_chart():
+    call_command("seed_demo", stdout=io.StringIO())
+    dashboard = build_dashboard(period=default_period())
+    assert (
+        sum(row["total"] for row in dashboard.by_topic)
+        == Proposal.objects.filter(is_hidden=False).count()
+    )
 
 
 def test_no_empty_chart_without_data(login, despacho):
