@@ -78,7 +78,11 @@
           };
         }),
       },
-      options: Object.assign({}, common, { scales: { y: { min: 1, max: 5 } } }),
+      options: Object.assign({}, common, {
+        scales: { y: { min: 1, max: 5 } },
+        // The legend shows each line's marker and dash, not only its colour.
+        plugins: { legend: { position: "bottom", labels: { usePointStyle: true } } },
+      }),
     });
   }
 
