@@ -45,7 +45,7 @@ class SessionAdmin(LabelledWidgetsMixin, admin.ModelAdmin):
     # next to their session.
     @admin.display(description=gettext_lazy("Encuesta de percepción"))
     def survey(self, obj):
-        if obj.pk is None:
+        if obj is None or obj.pk is None:
             return "—"
         summary = survey_summary(session=obj)
         if not summary.shown:
