@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Q, Sum, Window
-from django.db.models.functions import Extract, TruncMonth
+from django.db.models import Aggregate, Count, F, FloatField, Q, Window
+from django.db.models.functions import Coalesce, Extract, TruncMonth
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cafe import generations
 from sessions_app.models import Feedback, Registration, Session
+from sessions_app.selectors import survey_aggregates
 
 from .models import Proposal, StatusChange
 from .selectors import overdue
@@ -99,7 +100,8 @@ def implemented_in(period: Period, dependency=None):
     return queryset
 
 
-def _sessions_in(period: Period, dependency=None):
+def sessions_in(period: Period, dependency=None):
+    """The sessions held in the period (of the dependency, when given)."""
     start, end = period.bounds
     queryset = Session.objects.filter(
         status=Session.Status.HELD, starts_at__gte=start, starts_at__lt=end
@@ -107,6 +109,44 @@ def _sessions_in(period: Period, dependency=None):
     if dependency is not None:
         queryset = queryset.filter(dependency=dependency)
     return queryset
+
+
+def survey_in(period: Period, dependency=None):
+    """The pulse survey of the sessions held in the period, suppressed below the
+    minimum of answers (``sessions_app.selectors.survey_aggregates``)."""
+    return survey_aggregates(sessions=sessions_in(period, dependency))
+
+
+def sessions_with_attendance(period: Period, dependency=None):
+    """The held sessions of the period, oldest first, each with ``confirmed`` and
+    ``attended`` (confirmed and checked in, as the attendance rate counts them)."""
+    confirmed = Q(registrations__status=Registration.Status.CONFIRMED)
+    came = confirmed & Q(registrations__checked_in_at__isnull=False)
+    return (
+        sessions_in(period, dependency)
+        .select_related("dependency", "topic")
+        .annotate(
+            confirmed=Count("registrations", filter=confirmed),
+            attended=Count("registrations", filter=came),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def commitments_in(period: Period, dependency=None):
+    """The commitments made in the period (proposals accepted then, in whatever
+    state they are now), soonest due first."""
+    start, end = period.bounds
+    queryset = Proposal.objects.filter(
+        accepted_at__gte=start, accepted_at__lt=end, is_hidden=False
+    )
+    if dependency is not None:
+        queryset = queryset.filter(
+            Q(responsible_dependency=dependency) | Q(session__dependency=dependency)
+        )
+    return queryset.select_related("responsible_dependency").order_by(
+        F("due_date").asc(nulls_last=True), "pk"
+    )
 
 
 def _answer_days():
@@ -129,7 +169,7 @@ def _session_figures(period: Period, dependency) -> dict:
     registrations), plus the active staff count."""
     confirmed = Q(registrations__status=Registration.Status.CONFIRMED)
     came = confirmed & Q(registrations__checked_in_at__isnull=False)
-    held = _sessions_in(period, dependency).aggregate(
+    held = sessions_in(period, dependency).aggregate(
         held=Count("pk", distinct=True),
         covered=Count("dependency", distinct=True),
         confirmed=Count("registrations", filter=confirmed),
@@ -175,20 +215,41 @@ def _proposal_figures(proposals) -> dict:
     }
 
 
-def _pulse_figures(trend: list[dict]) -> dict:
-    """Overall averages from the monthly rows (weighted by answers): no extra query."""
-    answers = sum(row["answers"] for row in trend)
-    figures = {"pulse_answers": answers}
-    for key in ("heard", "useful", "trust"):
-        total = sum(row[f"{key}_sum"] for row in trend)
-        figures[f"pulse_{key}"] = total / answers if answers else None
-    return figures
+def _pulse_figures(survey) -> dict:
+    """The overall survey figures; the averages are None below the minimum."""
+    total = survey.total
+    return {
+        "pulse_answers": total.answers,
+        "pulse_shown": total.shown,
+        "pulse_minimum": survey.minimum,
+        "pulse_heard": total.felt_heard,
+        "pulse_useful": total.useful,
+        "pulse_trust": total.trust,
+    }
+
+
+def _pulse_trend(survey) -> list[dict]:
+    """One row per month with answers; a suppressed month carries no number."""
+    return [
+        {
+            "month": bucket.label,
+            "shown": bucket.shown,
+            "answers": bucket.answers if bucket.shown else None,
+            "heard": bucket.felt_heard,
+            "useful": bucket.useful,
+            "trust": bucket.trust,
+        }
+        for bucket in survey.by_month
+    ]
 
 
 def _by_label(proposals) -> tuple[list[dict], list[dict]]:
-    """Counts by responsible dependency and by topic, from one GROUP BY."""
+    """Counts by responsible dependency and by topic, from one GROUP BY. A proposal
+    sent for a session without a topic of its own counts under the session's topic
+    (the form leaves the topic optional; the session always says what it is about)."""
     rows = proposals.values(
-        dependency_name=F("responsible_dependency__name"), topic_name=F("topic__name")
+        dependency_name=F("responsible_dependency__name"),
+        topic_name=Coalesce("topic__name", "session__topic__name"),
     ).annotate(total=Count("pk"))
     by_dependency, by_topic = Counter(), Counter()
     for row in rows:
@@ -217,12 +278,12 @@ def build_dashboard(
         .annotate(total_overdue=Window(Count("pk")))
         .order_by("due_date", "pk")[:20]
     )
-    trend = _pulse_trend(period, dependency)
+    survey = survey_in(period, dependency)
     by_dependency, by_topic = _by_label(proposals)
     figures = {
         **_session_figures(period, dependency),
         **_proposal_figures(proposals),
-        **_pulse_figures(trend),
+        **_pulse_figures(survey),
         "overdue": overdue_rows[0].total_overdue if overdue_rows else 0,
     }
     return Dashboard(
@@ -230,9 +291,7 @@ def build_dashboard(
         by_month=_by_month(proposals),
         by_dependency=by_dependency,
         by_topic=by_topic,
-        pulse_trend=[
-            {k: v for k, v in row.items() if not k.endswith("_sum")} for row in trend
-        ],
+        pulse_trend=_pulse_trend(survey),
         overdue=overdue_rows,
         fulfilled=list(
             implemented_in(period, dependency)
@@ -266,32 +325,20 @@ def _by_month(proposals) -> list[dict]:
     return [{"month": m, **counts} for m, counts in months.items()]
 
 
-def _pulse_trend(period: Period, dependency) -> list[dict]:
-    rows = (
-        Feedback.objects.filter(session__in=_sessions_in(period, dependency))
-        .annotate(month=TruncMonth("session__starts_at"))
-        .values("month")
-        .annotate(
-            answers=Count("pk"),
-            heard_sum=Sum("felt_heard"),
-            useful_sum=Sum("useful"),
-            trust_sum=Sum("trust"),
-        )
-        .order_by("month")
-    )
-    return [
-        {
-            "month": _month_label(row["month"]),
-            "answers": row["answers"],
-            "heard": round(row["heard_sum"] / row["answers"], 2),
-            "useful": round(row["useful_sum"] / row["answers"], 2),
-            "trust": round(row["trust_sum"] / row["answers"], 2),
-            "heard_sum": row["heard_sum"],
-            "useful_sum": row["useful_sum"],
-            "trust_sum": row["trust_sum"],
-        }
-        for row in rows
-    ]
+# The colours of the charts: Okabe-Ito hues (told apart with every common colour
+# vision deficiency), with lightness set so that any two also differ in greyscale
+# (at least 12 points of CIE L*). The legend, the tooltips and the table beside each
+# chart name every series: colour is never the only signal.
+STATUS_COLOURS = {
+    S.RECEIVED: "#F6EF8E",  # pale yellow
+    S.IN_ANALYSIS: "#91CEF1",  # pale sky blue
+    S.ACCEPTED: "#CF8F00",  # orange
+    S.IN_PROGRESS: "#003350",  # dark blue
+    S.IMPLEMENTED: "#008662",  # bluish green
+    S.NOT_VIABLE: "#803800",  # dark vermillion
+    S.ANSWERED: "#000000",  # black
+}
+PULSE_COLOURS = ("#0072B2", "#CF8F00", "#000000")  # blue, orange, black
 
 
 def chart_payload(dashboard: Dashboard) -> dict:
@@ -304,6 +351,7 @@ def chart_payload(dashboard: Dashboard) -> dict:
                 {
                     "label": status_labels[s],
                     "data": [row[s] for row in dashboard.by_month],
+                    "color": STATUS_COLOURS[s],
                 }
                 for s in S.values
             ],
@@ -322,14 +370,17 @@ def chart_payload(dashboard: Dashboard) -> dict:
                 {
                     "label": _("Sentí que me escucharon"),
                     "data": [r["heard"] for r in dashboard.pulse_trend],
+                    "color": PULSE_COLOURS[0],
                 },
                 {
                     "label": _("El espacio fue útil"),
                     "data": [r["useful"] for r in dashboard.pulse_trend],
+                    "color": PULSE_COLOURS[1],
                 },
                 {
                     "label": _("Confío más en la dirección"),
                     "data": [r["trust"] for r in dashboard.pulse_trend],
+                    "color": PULSE_COLOURS[2],
                 },
             ],
         },

@@ -68,6 +68,12 @@ def export(request, fmt):
             exports.to_csv(proposals), content_type="text/csv; charset=utf-8"
         )
     else:
-        response = HttpResponse(exports.to_xlsx(proposals), content_type=XLSX)
+        workbook = exports.to_xlsx(
+            proposals,
+            sessions=dashboard.sessions_with_attendance(period, dependency),
+            commitments=dashboard.commitments_in(period, dependency),
+            survey=dashboard.survey_in(period, dependency),
+        )
+        response = HttpResponse(workbook, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="propuestas-{stamp}.{fmt}"'
     return response

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cafe.org.models import Dependency
-from sessions_app.models import Session
+from sessions_app.models import Session, Topic
 
 from . import services
 from .bulletin import compose_bulletin
@@ -63,6 +63,7 @@ def seed_proposals(stdout) -> None:
         Session.objects.filter(status=Session.Status.HELD).order_by("starts_at")
     )
     talent = enlace.liaison_of if enlace else Dependency.objects.first()
+    topics = list(Topic.objects.filter(is_active=True).order_by("name"))
     created = []
     for index, (kind, title, text) in enumerate(IDEAS):
         author = staff[index % len(staff)]
@@ -75,6 +76,7 @@ def seed_proposals(stdout) -> None:
             kind=kind,
             title=title,
             text=text,
+            topic=topics[index % len(topics)] if topics else None,
             session=session,
             anonymous=index == 1,
             now=sent_at,

@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from cafe.admin_a11y import LabelledWidgetsMixin
 
-from .models import Feedback, Minutes, MinutesVersion, Registration, Session, Topic
+from .models import Minutes, MinutesVersion, Registration, Session, Topic
+from .selectors import survey_summary
 
 
 @admin.register(Topic)
@@ -31,10 +35,32 @@ class SessionAdmin(LabelledWidgetsMixin, admin.ModelAdmin):
     date_hierarchy = "starts_at"
     list_select_related = ("dependency",)
 
-    readonly_fields = ("created_by", "created_at", "updated_at", "sequence")
+    readonly_fields = ("created_by", "created_at", "updated_at", "sequence", "survey")
     inlines = [RegistrationInline]
     # A link typed without a scheme means https, as in the app's own forms.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    # The pulse survey appears in the admin only as this aggregate: its answers
+    # have no admin of their own, so no list puts one person's scores and time
+    # next to their session.
+    @admin.display(description=gettext_lazy("Encuesta de percepción"))
+    def survey(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        summary = survey_summary(session=obj)
+        if not summary.shown:
+            return ngettext(
+                "menos de %(n)s respuesta", "menos de %(n)s respuestas", summary.minimum
+            ) % {"n": summary.minimum}
+        return _(
+            "%(answers)s respuestas. Promedios de 1 a 5: escuchado/a %(heard)s, "
+            "utilidad %(useful)s, confianza %(trust)s."
+        ) % {
+            "answers": summary.answers,
+            "heard": number_format(summary.felt_heard, 1),
+            "useful": number_format(summary.useful, 1),
+            "trust": number_format(summary.trust, 1),
+        }
 
 
 @admin.register(Registration)
@@ -70,18 +96,6 @@ class MinutesAdmin(LabelledWidgetsMixin, admin.ModelAdmin):
         # Conclusions are written only through the versioned flow (write, review,
         # publish), never here.
         return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
-    """Only aggregate figures are published; the admin is for IT support."""
-
-    list_display = ("session", "felt_heard", "useful", "trust", "created_at")
-    list_select_related = ("session",)
-    list_filter = ("session__status",)
 
     def has_change_permission(self, request, obj=None):
         return False

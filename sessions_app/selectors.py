@@ -8,7 +8,6 @@ from datetime import datetime, time
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import (
-    Avg,
     BooleanField,
     Case,
     Count,
@@ -18,10 +17,11 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -363,6 +363,7 @@ def managed_sessions(*, status="", month=""):
 class SurveySummary:
     answers: int
     shown: bool
+    minimum: int
     felt_heard: float | None = None
     useful: float | None = None
     trust: float | None = None
@@ -370,23 +371,107 @@ class SurveySummary:
 
 
 def survey_summary(*, session: Session) -> SurveySummary:
-    """Averages (and comments, without names) only from the minimum of answers up."""
-    feedback = Feedback.objects.filter(session=session)
-    stats = feedback.aggregate(
-        answers=Count("pk"),
-        felt_heard=Avg("felt_heard"),
-        useful=Avg("useful"),
-        trust=Avg("trust"),
-    )
-    if stats["answers"] < settings.SESSIONS_SURVEY_MIN_ANSWERS:
-        return SurveySummary(answers=stats["answers"], shown=False)
+    """Averages (and comments, without names) only from the minimum of answers up,
+    by the same rule as every other survey figure (``survey_aggregates``)."""
+    survey = survey_aggregates(sessions=Session.objects.filter(pk=session.pk))
+    total = survey.total
+    if not total.shown:
+        return SurveySummary(answers=0, shown=False, minimum=survey.minimum)
     comments = tuple(
-        c
-        for c in feedback.exclude(comment="")
+        Feedback.objects.filter(session=session)
+        .exclude(comment="")
         .order_by("?")
         .values_list("comment", flat=True)
     )
-    return SurveySummary(shown=True, comments=comments, **stats)
+    return SurveySummary(
+        answers=total.answers,
+        shown=True,
+        minimum=survey.minimum,
+        felt_heard=total.felt_heard,
+        useful=total.useful,
+        trust=total.trust,
+        comments=comments,
+    )
+
+
+@dataclass(frozen=True)
+class SurveyFigures:
+    """The pulse survey over a set of sessions (``label`` names the set, e.g. the
+    month "2026-10"): averages from 1 to 5, all None when suppressed."""
+
+    label: str
+    answers: int  # the answers counted (0 when suppressed)
+    felt_heard: float | None = None
+    useful: float | None = None
+    trust: float | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.felt_heard is not None
+
+
+@dataclass(frozen=True)
+class SurveyAggregates:
+    total: SurveyFigures
+    by_month: tuple[SurveyFigures, ...]
+    minimum: int
+
+
+def _figures(label: str, rows: list[dict], minimum: int) -> SurveyFigures:
+    answers = sum(row["answers"] for row in rows)
+    if not rows or answers < minimum:
+        return SurveyFigures(label=label, answers=0)
+    return SurveyFigures(
+        label=label,
+        answers=answers,
+        **{
+            key: round(sum(row[key] for row in rows) / answers, 2)
+            for key in ("felt_heard", "useful", "trust")
+        },
+    )
+
+
+def _month_label(value) -> str:
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%Y-%m")
+
+
+def survey_aggregates(*, sessions) -> SurveyAggregates:
+    """The pulse survey of ``sessions`` (a Session queryset), overall and by month
+    of the session, from one query. The one place any survey figure over several
+    sessions is computed (dashboard, exports, admin).
+
+    Only the answers of a session that reached ``SESSIONS_SURVEY_MIN_ANSWERS`` on
+    its own are counted, and a figure is shown only from that minimum up. So every
+    figure is a sum of whole sessions whose averages the session page already
+    publishes: no bucket, filter (dependency, period) or difference between two
+    figures can narrow an average down to fewer people than the minimum. A month
+    with answers but none counted is listed, suppressed."""
+    minimum = settings.SESSIONS_SURVEY_MIN_ANSWERS
+    per_session = (
+        Feedback.objects.filter(session__in=sessions)
+        .values("session", month=TruncMonth("session__starts_at"))
+        .annotate(
+            answers=Count("pk"),
+            felt_heard=Sum("felt_heard"),
+            useful=Sum("useful"),
+            trust=Sum("trust"),
+        )
+        .order_by()
+    )
+    months: dict[str, list[dict]] = {}
+    for row in per_session:
+        counted = months.setdefault(_month_label(row["month"]), [])
+        if row["answers"] >= minimum:
+            counted.append(row)
+    return SurveyAggregates(
+        total=_figures("", [row for rows in months.values() for row in rows], minimum),
+        by_month=tuple(
+            _figures(label, months[label], minimum) for label in sorted(months)
+        ),
+        minimum=minimum,
+    )
 
 
 def can_answer_survey(*, session: Session, user) -> bool:

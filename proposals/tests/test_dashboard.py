@@ -83,8 +83,21 @@ def test_figures(login, despacho, scenario):
     assert "(25,0 % de las recibidas)" in page
     assert figures["median_days_to_answer"] == pytest.approx(4.0)  # 2, 4, 6 days
     assert figures["overdue"] == 1
+    # Three survey answers, under the minimum of five: no average anywhere.
+    assert figures["pulse_heard"] is None and figures["pulse_trust"] is None
+    assert page.count("menos de 5 respuestas") == 3  # two cards, one month
+    heard = page.split("<dt>Encuesta: me sentí escuchado/a</dt>", 1)[1]
+    assert heard.startswith('<dd class="fs-3 mb-0"><span class="fs-6">menos de 5 ')
+
+
+def test_survey_figures_from_the_minimum_up(login, despacho, scenario, settings):
+    settings.SESSIONS_SURVEY_MIN_ANSWERS = 3
+    response = login(despacho).get("/propuestas/tablero/")
+    figures = response.context["dashboard"].figures
+    assert figures["pulse_answers"] == 3
     assert figures["pulse_heard"] == pytest.approx(4.0)
     assert figures["pulse_trust"] == pytest.approx(2.0)
+    assert "menos de 3 respuestas" not in response.content.decode()
 
 
 def test_figures_come_from_the_cache_until_the_data_changes(

@@ -10,10 +10,11 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.utils import timezone
 
-from cafe.testing.factories import UserFactory
+from cafe.testing.factories import DependencyFactory, UserFactory
 from proposals import services
 from proposals.exports import headers
 from proposals.models import Proposal
+from sessions_app.tests.factories import RegistrationFactory, held_session
 
 pytestmark = pytest.mark.django_db
 
@@ -77,8 +78,8 @@ def read_xlsx(response):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Propuestas"]
-    return list(workbook.active.iter_rows())
+    assert workbook.sheetnames == ["Propuestas", "Sesiones", "Compromisos", "Encuesta"]
+    return list(workbook["Propuestas"].iter_rows())
 
 
 def by_number(rows) -> dict:
@@ -190,3 +191,111 @@ def test_anonymous_visitor_is_sent_to_the_login(client, data, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"] == f"{resolve_url(settings.LOGIN_URL)}?next={url}"
+
+
+# --- The workbook's other sheets ---------------------------------------------------
+
+
+def sheet(response, name: str) -> list[list]:
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    return [[cell.value for cell in row] for row in workbook[name].iter_rows()]
+
+
+@pytest.fixture
+def activity(dependency):
+    """Two held sessions (one of the dependency) with attendance, and commitments:
+    one overdue, one due later, one kept after its date."""
+    other = DependencyFactory(name="Otra dependencia")
+    ours = held_session(title="=Café de la dependencia", dependency=dependency)
+    theirs = held_session(title="Café de la otra", dependency=other)
+    for came in (True, True, True, False):
+        RegistrationFactory(
+            session=ours, checked_in_at=ours.starts_at if came else None
+        )
+    RegistrationFactory(session=theirs, checked_in_at=theirs.starts_at)
+    RegistrationFactory(session=theirs, status="en_espera")  # not counted
+    today = timezone.localdate()
+    now = timezone.now()
+
+    def commitment(title, status, due_in, dep, accepted_days_ago=10, **fields):
+        return make(
+            title,
+            days_ago=accepted_days_ago + 10,
+            status=status,
+            accepted_at=now - timedelta(days=accepted_days_ago),
+            commitment=f"Compromiso: {title}",
+            due_date=today + timedelta(days=due_in),
+            responsible_dependency=dep,
+            **fields,
+        )
+
+    return {
+        "ours": ours,
+        "theirs": theirs,
+        "late": commitment("Atrasado", "en_implementacion", -3, dependency),
+        "on_time": commitment("A tiempo", "aceptada", 15, other),
+        "kept": commitment(
+            "Cumplido",
+            "implementada",
+            -5,
+            dependency,
+            implemented_at=now - timedelta(days=6),
+        ),
+        "old": commitment(
+            "Aceptado hace mucho", "aceptada", 5, other, accepted_days_ago=700
+        ),
+    }
+
+
+def test_sessions_sheet_has_the_attendance(login, despacho, activity):
+    rows = sheet(login(despacho).get(XLSX_URL), "Sesiones")
+    header = rows[0]
+    assert header[:2] == ["Fecha", "Sesión"]
+    by_title = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    assert set(by_title) == {"'=Café de la dependencia", "Café de la otra"}
+    ours = by_title["'=Café de la dependencia"]  # a formula stays text
+    assert ours["Inscripciones confirmadas"] == 4
+    assert ours["Asistentes"] == 3
+    assert ours["Asistencia (%)"] == 75.0
+    assert ours["Audiencia"] == activity["ours"].dependency.name
+    assert by_title["Café de la otra"]["Inscripciones confirmadas"] == 1
+
+
+def test_commitments_sheet_says_what_is_due_and_what_is_late(login, despacho, activity):
+    today = timezone.localdate()
+    rows = sheet(login(despacho).get(XLSX_URL), "Compromisos")
+    header = rows[0]
+    by_title = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    # Made in the period; soonest due first.
+    assert list(by_title) == ["Cumplido", "Atrasado", "A tiempo"]
+    late = by_title["Atrasado"]
+    assert (late["Vencido"], late["Días de retraso"]) == ("Sí", 3)
+    assert late["Fecha de cumplimiento"] == (today - timedelta(days=3)).strftime(
+        "%d/%m/%Y"
+    )
+    assert late["Compromiso"] == "Compromiso: Atrasado"
+    assert (
+        by_title["A tiempo"]["Vencido"],
+        by_title["A tiempo"]["Días de retraso"],
+    ) == (
+        "No",
+        None,
+    )
+    assert by_title["Cumplido"]["Vencido"] == "No"  # kept, though after its date
+    assert by_title["Cumplido"]["Estado"] == "Implementada"
+
+
+def test_every_sheet_follows_the_filters(login, despacho, dependency, activity):
+    client = login(despacho)
+    response = client.get(XLSX_URL, {"dependencia": dependency.pk})
+    assert [r[1] for r in sheet(response, "Sesiones")[1:]] == [
+        "'=Café de la dependencia"
+    ]
+    assert [r[1] for r in sheet(response, "Compromisos")[1:]] == [
+        "Cumplido",
+        "Atrasado",
+    ]
+    long_ago = timezone.localdate() - timedelta(days=400)
+    response = client.get(XLSX_URL, {"desde": long_ago, "hasta": long_ago})
+    assert len(sheet(response, "Sesiones")) == 1  # the header only
+    assert len(sheet(response, "Compromisos")) == 1

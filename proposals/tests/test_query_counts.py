@@ -10,11 +10,13 @@ Dates are relative to today (the dashboard's default period is the last eleven m
 so the data set never falls out of the period as the calendar moves on.
 """
 
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+import openpyxl
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -525,6 +527,33 @@ def test_dashboard(login, despacho, world, filtered, settings):
         html = response.content.decode()
         assert "Tablero de seguimiento" in html
         assert all(p.title in html for p in dashboard.overdue)
+
+    count = assert_constant_queries(login(despacho), url, grow=grow, check=check)
+    print(f"{url}: {count} queries")
+
+
+# --- The workbook export -----------------------------------------------------------
+
+
+def test_workbook_export(login, despacho, world):
+    """Proposals, sessions, commitments and survey sheets: one query each."""
+    url = "/propuestas/tablero/exportar.xlsx"
+
+    def grow(n):
+        if n == MANY:
+            add_held_sessions(world, len(world.sessions), 30)
+        add_proposals(world, n)
+
+    def check(response, n):
+        workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+        period = default_period()
+        expected = expected_figures(world, period.start, period.end)
+        assert workbook["Propuestas"].max_row == 1 + expected["received"]
+        assert workbook["Sesiones"].max_row == 1 + expected["sessions_held"]
+        if n == MANY:
+            assert workbook["Compromisos"].max_row > 1
+        months = [row[0].value for row in workbook["Encuesta"].iter_rows(min_row=2)]
+        assert months[-1] == "Todo el periodo" and len(months) > 1
 
     count = assert_constant_queries(login(despacho), url, grow=grow, check=check)
     print(f"{url}: {count} queries")

@@ -10,7 +10,10 @@
     }
     var data = JSON.parse(source.textContent);
     var reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    var palette = ["#41464b", "#084298", "#0a3622", "#997404", "#0f5132", "#842029", "#3d0a91"];
+    // The series' colours come with the data (proposals/dashboard.py): distinct for
+    // colour-blind readers and in greyscale. A dark outline keeps pale bars visible
+    // against the white background and separates stacked segments.
+    var outline = "#212529";
     var common = {
       responsive: true,
       maintainAspectRatio: false,
@@ -29,8 +32,14 @@
       type: "bar",
       data: {
         labels: data.byMonth.labels,
-        datasets: data.byMonth.series.map(function (serie, i) {
-          return { label: serie.label, data: serie.data, backgroundColor: palette[i] };
+        datasets: data.byMonth.series.map(function (serie) {
+          return {
+            label: serie.label,
+            data: serie.data,
+            backgroundColor: serie.color,
+            borderColor: outline,
+            borderWidth: 1,
+          };
         }),
       },
       options: Object.assign({}, common, {
@@ -61,13 +70,19 @@
           return {
             label: serie.label,
             data: serie.data,
-            borderColor: palette[i + 1],
-            backgroundColor: palette[i + 1],
+            borderColor: serie.color,
+            backgroundColor: serie.color,
+            borderDash: [[], [8, 4], [2, 3]][i],
             pointStyle: ["circle", "rect", "triangle"][i],
+            pointRadius: 4,
           };
         }),
       },
-      options: Object.assign({}, common, { scales: { y: { min: 1, max: 5 } } }),
+      options: Object.assign({}, common, {
+        scales: { y: { min: 1, max: 5 } },
+        // The legend shows each line's marker and dash, not only its colour.
+        plugins: { legend: { position: "bottom", labels: { usePointStyle: true } } },
+      }),
     });
   }
 
