@@ -159,7 +159,7 @@ def survey_rows(survey):
     yield [
         _("Mes"),
         _("Respuestas"),
-        _("Me sentí escuchado/a"),
+        _("Sentí que me escucharon"),
         _("El espacio fue útil"),
         _("Confío más en la dirección"),
     ]

@@ -53,7 +53,7 @@ class SessionAdmin(LabelledWidgetsMixin, admin.ModelAdmin):
                 "menos de %(n)s respuesta", "menos de %(n)s respuestas", summary.minimum
             ) % {"n": summary.minimum}
         return _(
-            "%(answers)s respuestas. Promedios de 1 a 5: escuchado/a %(heard)s, "
+            "%(answers)s respuestas. Promedios de 1 a 5: escucha %(heard)s, "
             "utilidad %(useful)s, confianza %(trust)s."
         ) % {
             "answers": summary.answers,

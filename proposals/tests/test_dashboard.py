@@ -86,7 +86,7 @@ def test_figures(login, despacho, scenario):
     # Three survey answers, under the minimum of five: no average anywhere.
     assert figures["pulse_heard"] is None and figures["pulse_trust"] is None
     assert page.count("menos de 5 respuestas") == 3  # two cards, one month
-    heard = page.split("<dt>Encuesta: me sentí escuchado/a</dt>", 1)[1]
+    heard = page.split("<dt>Encuesta: sentí que me escucharon</dt>", 1)[1]
     assert heard.startswith('<dd class="fs-3 mb-0"><span class="fs-6">menos de 5 ')
 
 
