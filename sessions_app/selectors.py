@@ -22,11 +22,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from cafe.org.models import Dependency
 
-from .models import Feedback, Minutes, Registration, Session
+from .models import Feedback, Minutes, MinutesVersion, Registration, Session
+from .textdiff import diff_words
+
+# The text fields of the conclusions a version keeps, in the order they are shown.
+MINUTES_TEXT_FIELDS = ("summary", "agreements", "video_url", "post_url")
 
 CONFIRMED = Registration.Status.CONFIRMED
 WAITLISTED = Registration.Status.WAITLISTED
@@ -357,3 +362,21 @@ def can_answer_survey(*, session: Session, user) -> bool:
         ).exists()
         and not Feedback.objects.filter(session=session, user=user).exists()
     )
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    label: str
+    changed: bool
+    segments: list
+
+
+def minutes_versions_diff(old: MinutesVersion, new: MinutesVersion) -> list[FieldDiff]:
+    """What changed in each text field of the conclusions between two versions, as
+    word segments (unchanged, removed, added). No query."""
+    fields = []
+    for name in MINUTES_TEXT_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        label = capfirst(MinutesVersion._meta.get_field(name).verbose_name)
+        fields.append(FieldDiff(label, before != after, diff_words(before, after)))
+    return fields
