@@ -18,6 +18,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from cafe.notify.models import Delivery
 from cafe.testing.factories import DependencyFactory, UserFactory
 from proposals.models import Proposal
 from sessions_app import services as session_services
@@ -168,7 +169,7 @@ def test_every_url_is_listed():
 
 
 def admin_paths(superuser) -> list[str]:
-    """The admin's index, and the list, add form and first object of every model."""
+    """The admin's index, and the list, add form and an object of every model."""
     paths = ["/admin/", "/admin/password_change/"]
     request = RequestFactory().get("/admin/")
     request.user = superuser
@@ -177,9 +178,9 @@ def admin_paths(superuser) -> list[str]:
         paths.append(reverse(f"{name}_changelist"))
         if model_admin.has_add_permission(request):
             paths.append(reverse(f"{name}_add"))
-        first = model._default_manager.order_by("pk").first()
-        if first is not None:
-            paths.append(reverse(f"{name}_change", args=[first.pk]))
+        last = model._default_manager.order_by("-pk").first()
+        if last is not None:  # the newest: the world's long names come last
+            paths.append(reverse(f"{name}_change", args=[last.pk]))
     return paths
 
 
@@ -230,6 +231,13 @@ def world():
     SessionFactory(
         title="Café con la Dirección del Sistema Distrital de Servicio",
         dependency=long_name,
+    )
+    Delivery.objects.create(
+        idempotency_key="largo:1",
+        kind="proposal_changed",
+        to_email="maria.fernanda.rodriguez.castaneda@prueba.gov.co",
+        subject="Novedades en la propuesta «Pausas activas en todas las sedes»",
+        body_text="Texto",
     )
     for n in range(3):
         person = UserFactory(
