@@ -371,6 +371,21 @@ class FieldDiff:
     segments: list
 
 
+def default_comparison(numbered: dict) -> tuple[int, int] | None:
+    """The two version numbers to compare when none are chosen: the newest, and the
+    newest earlier one whose text differs from it (the one before, if none does).
+    None with fewer than two versions. No query."""
+    numbers = sorted(numbered)
+    if len(numbers) < 2:
+        return None
+    newest = numbered[numbers[-1]]
+    for number in reversed(numbers[:-1]):
+        version = numbered[number]
+        if any(getattr(version, f) != getattr(newest, f) for f in MINUTES_TEXT_FIELDS):
+            return number, newest.number
+    return numbers[-2], numbers[-1]
+
+
 def minutes_versions_diff(old: MinutesVersion, new: MinutesVersion) -> list[FieldDiff]:
     """What changed in each text field of the conclusions between two versions, as
     word segments (unchanged, removed, added). No query."""

@@ -86,14 +86,17 @@ def test_the_diff_shows_insertions_and_deletions_in_text(
     assert "Acuerdos <span" in html and "sin cambios" in html
 
 
-def test_without_a_choice_the_last_two_versions_are_compared(
-    login, comunicaciones, despacho
-):
+def test_without_a_choice_the_latest_change_is_shown(login, comunicaciones, despacho):
     session = edited_minutes(comunicaciones, despacho)
-    response = login(comunicaciones).get(diff_url(session))
+    client = login(comunicaciones)
+    response = client.get(diff_url(session))
     assert response.status_code == 200
     assert (response.context["old"].number, response.context["new"].number) == (3, 4)
     assert "<ins>" in response.content.decode()
+    # Sending it again copies the text (version 5): still the change is shown.
+    services.submit_minutes(session_id=session.pk, actor=comunicaciones)
+    response = client.get(diff_url(session))
+    assert (response.context["old"].number, response.context["new"].number) == (3, 5)
 
 
 @pytest.mark.parametrize(

@@ -117,15 +117,16 @@ def minutes_versions(request, pk):
 @role_required(can_see_minutes_history)
 @require_GET
 def minutes_diff(request, pk):
-    """What changed between two versions; the last two when none are chosen."""
+    """What changed between two versions; the latest change when none are chosen."""
     minutes = get_object_or_404(
         Minutes.objects.select_related("session"), session_id=pk
     )
     versions = {v.number: v for v in minutes.versions.select_related("saved_by")}
     numbers = sorted(versions)
     data = request.GET
-    if "de" not in data and "a" not in data and len(numbers) >= 2:
-        data = {"de": numbers[-2], "a": numbers[-1]}
+    default = selectors.default_comparison(versions)
+    if "de" not in data and "a" not in data and default:
+        data = {"de": default[0], "a": default[1]}
     form = MinutesCompareForm(data or None, numbers=numbers)
     old = new = fields = None
     if form.is_valid():
