@@ -265,6 +265,29 @@ class ReturnMinutesForm(CrispyFormMixin, forms.Form):
     )
 
 
+class MinutesCompareForm(forms.Form):
+    """Two versions of the conclusions to compare (a GET form), older first."""
+
+    de = forms.TypedChoiceField(label=_("Versión anterior"), coerce=int)
+    a = forms.TypedChoiceField(label=_("Versión nueva"), coerce=int)
+
+    def __init__(self, *args, numbers: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(n, _("Versión %(n)s") % {"n": n}) for n in numbers]
+        for field in self.fields.values():
+            field.choices = choices
+            field.widget.attrs["class"] = "form-select"
+
+    def clean(self):
+        data = super().clean()
+        old, new = data.get("de"), data.get("a")
+        if old is not None and new is not None and old >= new:
+            raise forms.ValidationError(
+                _("La versión anterior debe ser más antigua que la nueva.")
+            )
+        return data
+
+
 SCALE_CHOICES = [(i, str(i)) for i in range(1, 6)]
 
 

@@ -23,12 +23,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from cafe.common.business_days import festivo
 from cafe.org.models import Dependency
 
-from .models import Feedback, Minutes, Registration, Session
+from .models import Feedback, Minutes, MinutesVersion, Registration, Session
+from .textdiff import diff_words
+
+# The text fields of the conclusions a version keeps, in the order they are shown.
+MINUTES_TEXT_FIELDS = ("summary", "agreements", "video_url", "post_url")
 
 CONFIRMED = Registration.Status.CONFIRMED
 WAITLISTED = Registration.Status.WAITLISTED
@@ -566,3 +571,36 @@ def _slot_warnings(slot: Slot, sessions, earlier) -> Iterator[str]:
             yield _("Se cruza con la sesión de %(label)s en este mismo plan.") % {
                 "label": other.label
             }
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    label: str
+    changed: bool
+    segments: list
+
+
+def default_comparison(numbered: dict) -> tuple[int, int] | None:
+    """The two version numbers to compare when none are chosen: the newest, and the
+    newest earlier one whose text differs from it (the one before, if none does).
+    None with fewer than two versions. No query."""
+    numbers = sorted(numbered)
+    if len(numbers) < 2:
+        return None
+    newest = numbered[numbers[-1]]
+    for number in reversed(numbers[:-1]):
+        version = numbered[number]
+        if any(getattr(version, f) != getattr(newest, f) for f in MINUTES_TEXT_FIELDS):
+            return number, newest.number
+    return numbers[-2], numbers[-1]
+
+
+def minutes_versions_diff(old: MinutesVersion, new: MinutesVersion) -> list[FieldDiff]:
+    """What changed in each text field of the conclusions between two versions, as
+    word segments (unchanged, removed, added). No query."""
+    fields = []
+    for name in MINUTES_TEXT_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        label = capfirst(MinutesVersion._meta.get_field(name).verbose_name)
+        fields.append(FieldDiff(label, before != after, diff_words(before, after)))
+    return fields

@@ -47,6 +47,11 @@ urlpatterns = [
         minutes.minutes_versions,
         name="minutes_versions",
     ),
+    path(
+        "<int:pk>/conclusiones/versiones/comparar/",
+        minutes.minutes_diff,
+        name="minutes_diff",
+    ),
     # Despacho
     path("conclusiones/revision/", minutes.review_list, name="review_list"),
     path("<int:pk>/conclusiones/revision/", minutes.review, name="review"),

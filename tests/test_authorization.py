@@ -356,6 +356,15 @@ MATRIX: dict[str, list[Case]] = {
             args=arg("s_draft"),
         ),
     ],
+    "sessions:minutes_diff": [
+        page(DASHBOARD, **HELD),
+        Case(
+            get=only(DASHBOARD, NOT_FOUND),
+            post=only(DASHBOARD, NOT_ALLOWED),
+            label="sesión sin conclusiones",
+            args=arg("s_draft"),
+        ),
+    ],
     # --- sessions: Despacho ---------------------------------------------------------
     "sessions:review_list": [page(DESPACHO)],
     "sessions:review": [

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cafe.access import role_required
 
-from .. import services
-from ..forms import MinutesForm, ReturnMinutesForm
+from .. import selectors, services
+from ..forms import MinutesCompareForm, MinutesForm, ReturnMinutesForm
 from ..models import Minutes, Session
 from ..permissions import (
     can_manage_sessions,
@@ -111,4 +111,36 @@ def minutes_versions(request, pk):
         request,
         "sessions/minutes/versions.html",
         {"minutes": minutes, "session": minutes.session, "versions": versions},
+    )
+
+
+@role_required(can_see_minutes_history)
+@require_GET
+def minutes_diff(request, pk):
+    """What changed between two versions; the latest change when none are chosen."""
+    minutes = get_object_or_404(
+        Minutes.objects.select_related("session"), session_id=pk
+    )
+    versions = {v.number: v for v in minutes.versions.select_related("saved_by")}
+    numbers = sorted(versions)
+    data = request.GET
+    default = selectors.default_comparison(versions)
+    if "de" not in data and "a" not in data and default:
+        data = {"de": default[0], "a": default[1]}
+    form = MinutesCompareForm(data or None, numbers=numbers)
+    old = new = fields = None
+    if form.is_valid():
+        old, new = versions[form.cleaned_data["de"]], versions[form.cleaned_data["a"]]
+        fields = selectors.minutes_versions_diff(old, new)
+    return render(
+        request,
+        "sessions/minutes/diff.html",
+        {
+            "minutes": minutes,
+            "session": minutes.session,
+            "form": form,
+            "old": old,
+            "new": new,
+            "fields": fields,
+        },
     )
