@@ -19,6 +19,7 @@ from cafe.branding import absolute_url
 from cafe.notify.services import send_templated
 
 from .models import User
+from .password_login import may_use_password, password_login_mode
 
 
 def https_urls(model_field, **kwargs):
@@ -75,7 +76,30 @@ class LoginForm(CrispyFormMixin, AuthenticationForm):
             "El correo o la contraseña no son correctos. Revise e intente de nuevo."
         ),
         "inactive": _("Esta cuenta está inactiva. Escriba a la mesa de ayuda."),
+        "password_off": _(
+            "El ingreso con contraseña no está habilitado. Use el botón «Ingresar "
+            "con su cuenta institucional»."
+        ),
+        "admins_only": _(
+            "El correo o la contraseña no son correctos, o su cuenta ingresa con el "
+            "botón «Ingresar con su cuenta institucional» (la contraseña es solo "
+            "para administradores)."
+        ),
     }
+
+    def clean(self):
+        if password_login_mode() == "off":
+            raise forms.ValidationError(
+                self.error_messages["password_off"], code="password_off"
+            )
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if password_login_mode() == "admins" and error.code == "invalid_login":
+                raise forms.ValidationError(
+                    self.error_messages["admins_only"], code="invalid_login"
+                ) from error
+            raise
 
 
 class OutboxPasswordResetForm(CrispyFormMixin, PasswordResetForm):
@@ -88,6 +112,10 @@ class OutboxPasswordResetForm(CrispyFormMixin, PasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def get_users(self, email):
+        """Only people who may log in with a password get a reset link."""
+        return (user for user in super().get_users(email) if may_use_password(user))
 
     def send_mail(
         self,

@@ -34,6 +34,30 @@ class Dependency(models.Model):
         return self.name
 
 
+class DependencyAlias(models.Model):
+    """Another name a dependency is known by: a former name in the staff roster, or
+    the ``department`` value the identity provider sends."""
+
+    name = models.CharField(_("nombre alterno"), max_length=200, unique=True)
+    dependency = models.ForeignKey(
+        Dependency,
+        verbose_name=_("dependencia"),
+        on_delete=models.CASCADE,
+        related_name="aliases",
+    )
+
+    class Meta:
+        verbose_name = _("nombre alterno de dependencia")
+        verbose_name_plural = _("nombres alternos de dependencias")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="org_alias_name_ci_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} → {self.dependency}"
+
+
 class EmploymentType(models.TextChoices):
     PLANTA = "planta", _("Planta")
     LIBRE_NOMBRAMIENTO = "libre_nombramiento", _("Libre nombramiento y remoción")
@@ -55,6 +79,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="members",
     )
     position = models.CharField(_("cargo"), max_length=200, blank=True)
+    contract_ends_on = models.DateField(
+        _("fin del contrato"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Para contratistas, según el directorio de Talento Humano: desde el día "
+            "siguiente la persona deja de poder ingresar."
+        ),
+    )
     employment_type = models.CharField(
         _("tipo de vinculación"),
         max_length=20,

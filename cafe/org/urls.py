@@ -1,12 +1,22 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from . import views
+from . import sso, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("ingresar/", views.LoginView.as_view(), name="login"),
-    path("salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "ingresar/institucional/",
+        sso.LoginStartView.as_view(),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "ingresar/institucional/vuelta/",
+        sso.CallbackView.as_view(),
+        name="oidc_authentication_callback",
+    ),
+    path("salir/", views.LogoutView.as_view(), name="logout"),
     path(
         "clave/restablecer/", views.PasswordResetView.as_view(), name="password_reset"
     ),
