@@ -42,7 +42,8 @@ def provider_login(authorize_url: str, subject: str) -> str:
     response = requests.post(
         authorize_url, data={"sub": subject}, allow_redirects=False, timeout=10
     )
-    assert response.status_code == 302, response.text[:500]
+    if response.status_code != 302:
+        raise AssertionError(f"the provider refused: {response.text[:500]}")
     return response.headers["Location"]
 
 

@@ -147,9 +147,11 @@ def test_tokens_for_another_audience_issuer_or_expired_are_rejected(issuer):
     with pytest.raises(jwt.InvalidSignatureError):
         backend.verify_token(stranger, nonce="n")
 
-    with time_machine.travel(timedelta(hours=3)):
-        with pytest.raises(jwt.ExpiredSignatureError):
-            backend.verify_token(valid, nonce="n")
+    with (
+        time_machine.travel(timedelta(hours=3)),
+        pytest.raises(jwt.ExpiredSignatureError),
+    ):
+        backend.verify_token(valid, nonce="n")
 
     with pytest.raises(SuspiciousOperation):
         backend.verify_token(valid, nonce="otro")
