@@ -341,6 +341,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.send_overdue_digests",
         "schedule": crontab(day_of_week="mon", hour=7, minute=30),
     },
+    "org-deactivate-expired-contracts": {
+        "task": "org.deactivate_expired_contracts",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "proposals-compose-bulletin": {
         "task": "proposals.compose_bulletin",
         "schedule": crontab(hour=6, minute=0),
@@ -360,6 +364,8 @@ CAFE_SITE_URL = env.str("CAFE_SITE_URL", default="http://127.0.0.1:8000").rstrip
 CAFE_SUPPORT_EMAIL = env.str(
     "CAFE_SUPPORT_EMAIL", default="soporte@secretariageneral.gov.co"
 )
+# The staff roster from Talento Humano (cafe.org.directory).
+CAFE_DIRECTORY_MAX_FILE_BYTES = env.int("CAFE_DIRECTORY_MAX_FILE_MB", default=20) << 20
 CAFE_BRAND_PRIMARY = env.str("CAFE_BRAND_PRIMARY", default="#8a1538")
 CAFE_BRAND_SECONDARY = env.str("CAFE_BRAND_SECONDARY", default="#1d3b6f")
 CAFE_PRIVACY_NOTICE_VERSION = env.str("CAFE_PRIVACY_NOTICE_VERSION", default="2026-11")

@@ -24,6 +24,15 @@ class Dependency(models.Model):
         related_name="children",
     )
     is_active = models.BooleanField(_("activa"), default=True)
+    head = models.ForeignKey(
+        "User",
+        verbose_name=_("jefe de la dependencia"),
+        help_text=_("Recibe los escalamientos de compromisos vencidos."),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="heads",
+    )
 
     class Meta:
         verbose_name = _("dependencia")
@@ -214,3 +223,92 @@ class PrivacyConsent(models.Model):
 
     def __str__(self):
         return f"{self.user_id} · {self.version}"
+
+
+class RoleChange(models.Model):
+    """A grant or removal of a role, kept for the record (who, whom, what, when)."""
+
+    class Action(models.TextChoices):
+        GRANT = "grant", _("Otorgado")
+        REMOVE = "remove", _("Retirado")
+
+    at = models.DateTimeField(_("fecha"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("quién"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="role_changes_made",
+    )
+    person = models.ForeignKey(
+        User,
+        verbose_name=_("a quién"),
+        on_delete=models.CASCADE,
+        related_name="role_changes",
+    )
+    role = models.CharField(_("rol"), max_length=80)
+    dependency = models.ForeignKey(
+        Dependency,
+        verbose_name=_("dependencia"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("acción"), max_length=10, choices=Action.choices)
+    reason = models.CharField(_("motivo"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("cambio de rol")
+        verbose_name_plural = _("cambios de rol")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.role} · {self.person_id}"
+
+
+class DirectoryImport(models.Model):
+    """One staff roster from Talento Humano: checked (dry run), then applied."""
+
+    class State(models.TextChoices):
+        CHECKED = "checked", _("Revisado")
+        APPLIED = "applied", _("Aplicado")
+
+    created_at = models.DateTimeField(_("cargado el"), default=timezone.now)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("cargado por"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    file_name = models.CharField(_("archivo"), max_length=200)
+    file_sha256 = models.CharField(_("huella del archivo (SHA-256)"), max_length=64)
+    full_roster = models.BooleanField(
+        _("nómina completa"),
+        default=True,
+        help_text=_("Quien no figure en el archivo se desactiva."),
+    )
+    rows = models.JSONField(_("filas leídas"), default=list)
+    state = models.CharField(
+        _("estado"), max_length=10, choices=State.choices, default=State.CHECKED
+    )
+    applied_at = models.DateTimeField(_("aplicado el"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        User,
+        verbose_name=_("aplicado por"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    summary = models.JSONField(_("resumen"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("carga del directorio de personal")
+        verbose_name_plural = _("cargas del directorio de personal")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} · {self.created_at:%Y-%m-%d %H:%M}"
