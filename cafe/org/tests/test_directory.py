@@ -52,7 +52,8 @@ def test_dry_run_reports_everything_and_changes_nothing(talento):
     admin = UserFactory(email="admin@sg.gov.co", is_superuser=True)
     content = csv_bytes(
         "ana@sg.gov.co;Ana Rojas;110;planta;;",
-        f"nuevo@sg.gov.co;Persona Nueva;Dirección de Talento Humano;contratista;{FUTURE};",
+        "nuevo@sg.gov.co;Persona Nueva;Dirección de Talento Humano;contratista;"
+        f"{FUTURE};",
         "malo;Sin Correo;110;planta;;",
         "otra@sg.gov.co;Otra;Oficina Inexistente;planta;;",
         "vieja@sg.gov.co;Vieja;110;contratista;2020-01-01;",
