@@ -103,8 +103,48 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "cafe.org.backends.CachedPermissionBackend",
+    "cafe.org.password_login.PasswordPolicyBackend",
+    "cafe.org.sso.DirectoryOIDCBackend",
 ]
+# Single sign-on (OpenID Connect; cafe.org.sso). On when OIDC_RP_CLIENT_ID is set.
+# The endpoints come from the issuer's discovery document unless set one by one.
+CAFE_SSO_DEMO_PROVIDER = env.bool("CAFE_SSO_DEMO_PROVIDER", default=False)
+CAFE_SSO_DEMO_PROVIDER_PORT = env.int("CAFE_SSO_DEMO_PROVIDER_PORT", default=9400)
+_demo_issuer = f"http://127.0.0.1:{CAFE_SSO_DEMO_PROVIDER_PORT}"
+OIDC_RP_CLIENT_ID = env.str(
+    "OIDC_RP_CLIENT_ID", default="cafe-demo" if CAFE_SSO_DEMO_PROVIDER else ""
+)
+OIDC_RP_CLIENT_SECRET = env.str(
+    "OIDC_RP_CLIENT_SECRET", default="demo" if CAFE_SSO_DEMO_PROVIDER else ""
+)
+OIDC_OP_ISSUER = env.str(
+    "OIDC_OP_ISSUER", default=_demo_issuer if CAFE_SSO_DEMO_PROVIDER else ""
+)
+OIDC_OP_DISCOVERY_URL = env.str("OIDC_OP_DISCOVERY_URL", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False  # the staff directory decides who enters
+OIDC_STORE_ID_TOKEN = True  # for the provider's logout (id_token_hint)
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_CLOCK_SKEW_SECONDS = 60
+OIDC_REDIRECT_REQUIRE_HTTPS = not DEBUG
+CAFE_SSO_EMAIL_DOMAINS = env.list(
+    "CAFE_SSO_EMAIL_DOMAINS",
+    default=["secretariageneral.gov.co", "alcaldiabogota.gov.co"]
+    + (["demo.secretariageneral.gov.co"] if CAFE_SSO_DEMO_PROVIDER else []),
+)
+CAFE_SSO_DEPARTMENT_CLAIM = env.str("CAFE_SSO_DEPARTMENT_CLAIM", default="")
+CAFE_PASSWORD_LOGIN = env.str(
+    "CAFE_PASSWORD_LOGIN", default="admins" if OIDC_RP_CLIENT_ID else "all"
+)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -307,6 +347,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.send_overdue_digests",
         "schedule": crontab(day_of_week="mon", hour=7, minute=30),
     },
+    "org-deactivate-expired-contracts": {
+        "task": "org.deactivate_expired_contracts",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "proposals-compose-bulletin": {
         "task": "proposals.compose_bulletin",
         "schedule": crontab(hour=6, minute=0),
@@ -330,6 +374,8 @@ CAFE_SITE_URL = env.str("CAFE_SITE_URL", default="http://127.0.0.1:8000").rstrip
 CAFE_SUPPORT_EMAIL = env.str(
     "CAFE_SUPPORT_EMAIL", default="soporte@secretariageneral.gov.co"
 )
+# The staff roster from Talento Humano (cafe.org.directory).
+CAFE_DIRECTORY_MAX_FILE_BYTES = env.int("CAFE_DIRECTORY_MAX_FILE_MB", default=20) << 20
 CAFE_BRAND_PRIMARY = env.str("CAFE_BRAND_PRIMARY", default="#8a1538")
 CAFE_BRAND_SECONDARY = env.str("CAFE_BRAND_SECONDARY", default="#1d3b6f")
 CAFE_PRIVACY_NOTICE_VERSION = env.str("CAFE_PRIVACY_NOTICE_VERSION", default="2026-11")

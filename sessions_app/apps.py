@@ -63,3 +63,9 @@ class SessionsConfig(AppConfig):
         register_personal_data(registrations_section)
         register_personal_data(survey_section)
         register_demo_step(seed_sessions)
+
+        from cafe.org.staff import people_deactivated
+
+        from .services.departures import on_people_deactivated
+
+        people_deactivated.connect(on_people_deactivated, dispatch_uid="release_seats")

@@ -44,6 +44,20 @@ class OrgConfig(AppConfig):
                 ),
             )
         )
+        from .directory_views import is_administrator
+
+        register_nav_item(
+            NavItem(
+                _("Directorio y roles"),
+                "directory_roles",
+                is_administrator,
+                order=95,
+                description=_(
+                    "Cargar la nómina de Talento Humano, otorgar roles y nombrar "
+                    "jefes de dependencia."
+                ),
+            )
+        )
         register_nav_item(
             NavItem(
                 _("Administración"),

@@ -24,6 +24,15 @@ class Dependency(models.Model):
         related_name="children",
     )
     is_active = models.BooleanField(_("activa"), default=True)
+    head = models.ForeignKey(
+        "User",
+        verbose_name=_("jefe de la dependencia"),
+        help_text=_("Recibe los escalamientos de compromisos vencidos."),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="heads",
+    )
 
     class Meta:
         verbose_name = _("dependencia")
@@ -32,6 +41,30 @@ class Dependency(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class DependencyAlias(models.Model):
+    """Another name a dependency is known by: a former name in the staff roster, or
+    the ``department`` value the identity provider sends."""
+
+    name = models.CharField(_("nombre alterno"), max_length=200, unique=True)
+    dependency = models.ForeignKey(
+        Dependency,
+        verbose_name=_("dependencia"),
+        on_delete=models.CASCADE,
+        related_name="aliases",
+    )
+
+    class Meta:
+        verbose_name = _("nombre alterno de dependencia")
+        verbose_name_plural = _("nombres alternos de dependencias")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="org_alias_name_ci_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} → {self.dependency}"
 
 
 class EmploymentType(models.TextChoices):
@@ -55,6 +88,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="members",
     )
     position = models.CharField(_("cargo"), max_length=200, blank=True)
+    contract_ends_on = models.DateField(
+        _("fin del contrato"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Para contratistas, según el directorio de Talento Humano: desde el día "
+            "siguiente la persona deja de poder ingresar."
+        ),
+    )
     employment_type = models.CharField(
         _("tipo de vinculación"),
         max_length=20,
@@ -181,3 +223,92 @@ class PrivacyConsent(models.Model):
 
     def __str__(self):
         return f"{self.user_id} · {self.version}"
+
+
+class RoleChange(models.Model):
+    """A grant or removal of a role, kept for the record (who, whom, what, when)."""
+
+    class Action(models.TextChoices):
+        GRANT = "grant", _("Otorgado")
+        REMOVE = "remove", _("Retirado")
+
+    at = models.DateTimeField(_("fecha"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("quién"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="role_changes_made",
+    )
+    person = models.ForeignKey(
+        User,
+        verbose_name=_("a quién"),
+        on_delete=models.CASCADE,
+        related_name="role_changes",
+    )
+    role = models.CharField(_("rol"), max_length=80)
+    dependency = models.ForeignKey(
+        Dependency,
+        verbose_name=_("dependencia"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("acción"), max_length=10, choices=Action.choices)
+    reason = models.CharField(_("motivo"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("cambio de rol")
+        verbose_name_plural = _("cambios de rol")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.role} · {self.person_id}"
+
+
+class DirectoryImport(models.Model):
+    """One staff roster from Talento Humano: checked (dry run), then applied."""
+
+    class State(models.TextChoices):
+        CHECKED = "checked", _("Revisado")
+        APPLIED = "applied", _("Aplicado")
+
+    created_at = models.DateTimeField(_("cargado el"), default=timezone.now)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("cargado por"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    file_name = models.CharField(_("archivo"), max_length=200)
+    file_sha256 = models.CharField(_("huella del archivo (SHA-256)"), max_length=64)
+    full_roster = models.BooleanField(
+        _("nómina completa"),
+        default=True,
+        help_text=_("Quien no figure en el archivo se desactiva."),
+    )
+    rows = models.JSONField(_("filas leídas"), default=list)
+    state = models.CharField(
+        _("estado"), max_length=10, choices=State.choices, default=State.CHECKED
+    )
+    applied_at = models.DateTimeField(_("aplicado el"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        User,
+        verbose_name=_("aplicado por"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    summary = models.JSONField(_("resumen"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("carga del directorio de personal")
+        verbose_name_plural = _("cargas del directorio de personal")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,12 +1,22 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from . import views
+from . import directory_views, sso, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("ingresar/", views.LoginView.as_view(), name="login"),
-    path("salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "ingresar/institucional/",
+        sso.LoginStartView.as_view(),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "ingresar/institucional/vuelta/",
+        sso.CallbackView.as_view(),
+        name="oidc_authentication_callback",
+    ),
+    path("salir/", views.LogoutView.as_view(), name="logout"),
     path(
         "clave/restablecer/", views.PasswordResetView.as_view(), name="password_reset"
     ),
@@ -37,6 +47,24 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("directorio/", directory_views.import_roster, name="directory_import_new"),
+    path(
+        "directorio/cargas/<int:pk>/",
+        directory_views.import_detail,
+        name="directory_import",
+    ),
+    path("directorio/roles/", directory_views.role_list, name="directory_roles"),
+    path(
+        "directorio/roles/otorgar/",
+        directory_views.grant_role,
+        name="directory_grant_role",
+    ),
+    path(
+        "directorio/roles/<int:person_pk>/retirar/<str:role>/",
+        directory_views.remove_role,
+        name="directory_remove_role",
+    ),
+    path("directorio/jefes/", directory_views.set_head, name="directory_set_head"),
     path("privacidad/", views.privacy_notice, name="privacy_notice"),
     path("mis-datos/", views.my_data, name="my_data"),
     path("mis-datos/preferencias/", views.preferences, name="preferences"),

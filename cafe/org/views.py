@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cafe.access import authenticated, role_required
 
-from . import forms, services
+from . import forms, services, sso
+from .password_login import password_login_mode
 from .permissions import role_names
 from .privacy import current_notice, has_accepted_current
 from .selectors import personal_data_for
@@ -125,9 +126,28 @@ def _neutralise(value: str) -> str:
 
 
 class LoginView(auth_views.LoginView):
+    """The institutional account first; the password form as the policy allows."""
+
     form_class = forms.LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        mode = password_login_mode()
+        return super().get_context_data(
+            sso_enabled=sso.enabled(),
+            password_mode=mode if sso.enabled() else "all",
+            **kwargs,
+        )
+
+
+class LogoutView(auth_views.LogoutView):
+    """End the local session and, where the provider supports it, the provider's."""
+
+    def post(self, request, *args, **kwargs):
+        provider_url = sso.provider_logout_url(request)
+        response = super().post(request, *args, **kwargs)
+        return redirect(provider_url) if provider_url else response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
