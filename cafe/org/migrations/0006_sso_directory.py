@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0004_user_authz_version'),
+        ('org', '0005_gender_neutral_help_texts'),
     ]
 
     operations = [
