@@ -31,9 +31,14 @@ run: $(VENV)/.installed-run
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: install and run the whole suite (PostgreSQL/Redis when DATABASE_URL and
-## CELERY_BROKER_URL point at them; those tests skip otherwise)
+## CELERY_BROKER_URL point at them; those tests skip otherwise). In parallel, one
+## pytest-xdist worker per core, when there is more than one core (TEST_WORKERS=1
+## runs it in one process). Each file runs whole on one worker (its tests may share a
+## resource); every worker has its own test database and its own Redis database.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+XDIST_ARGS = $(if $(filter-out 0 1,$(TEST_WORKERS)),-p xdist -n $(TEST_WORKERS) --dist loadfile,)
 test: $(VENV)/.installed-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST_ARGS) $(PYTEST_ARGS)
 
 ## lint: ruff and the migrations check
 lint: $(VENV)/.installed-dev

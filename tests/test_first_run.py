@@ -2,6 +2,7 @@
 and the demo logins; no broker means no broker warning; `PORT` moves the links."""
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -87,3 +88,34 @@ def test_seed_demo_prints_no_email_and_ends_with_the_address_and_logins(
     deliveries = Delivery.objects.all()
     assert deliveries.exists()
     assert not deliveries.exclude(state=Delivery.State.SENT).exists()
+
+
+def make_dry_run(*args: str) -> list[str]:
+    if shutil.which("make") is None:
+        pytest.skip("make no disponible")
+    result = subprocess.run(
+        ["make", "-n", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    return result.stdout.splitlines()
+
+
+def test_make_run_serves_on_port_and_passes_it_to_the_links():
+    lines = make_dry_run("run", "PORT=8123")
+    assert any(line.endswith("runserver 127.0.0.1:8123") for line in lines), lines
+    assert any("PORT=8123" in line and "seed_demo" in line for line in lines), lines
+
+
+def test_make_test_runs_in_parallel_when_there_is_more_than_one_core():
+    [parallel] = [
+        line for line in make_dry_run("test", "TEST_WORKERS=2") if "pytest" in line
+    ]
+    assert "-n 2" in parallel and "--dist loadfile" in parallel
+    [serial] = [
+        line for line in make_dry_run("test", "TEST_WORKERS=1") if "pytest" in line
+    ]
+    assert "-n" not in serial.split()
