@@ -4,7 +4,8 @@
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-RUN_ENV := DJANGO_DEBUG=1
+PORT ?= 8000
+RUN_ENV := DJANGO_DEBUG=1 PORT=$(PORT)
 PYTEST_ARGS ?=
 
 .PHONY: run test lint check-deploy services bench clean
@@ -21,17 +22,23 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-run
 
-## run: install, migrate, load demo data and serve on http://127.0.0.1:8000 (SQLite,
-## tasks in-process, e-mail printed to the console)
+## run: install, migrate, load demo data (quietly: its e-mails stay in the outbox) and
+## serve on http://127.0.0.1:$(PORT) (SQLite, tasks in-process, e-mail printed to the
+## console). `make run PORT=8080` moves the server and the links in e-mails.
 run: $(VENV)/.installed-run
-	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v 0
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: install and run the whole suite (PostgreSQL/Redis when DATABASE_URL and
-## CELERY_BROKER_URL point at them; those tests skip otherwise)
+## CELERY_BROKER_URL point at them; those tests skip otherwise). In parallel, one
+## pytest-xdist worker per core, when there is more than one core (TEST_WORKERS=1
+## runs it in one process). Each file runs whole on one worker (its tests may share a
+## resource); every worker has its own test database and its own Redis database.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+XDIST_ARGS = $(if $(filter-out 0 1,$(TEST_WORKERS)),-p xdist -n $(TEST_WORKERS) --dist loadfile,)
 test: $(VENV)/.installed-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST_ARGS) $(PYTEST_ARGS)
 
 ## lint: ruff and the migrations check
 lint: $(VENV)/.installed-dev

@@ -370,7 +370,11 @@ CAFE_ENTITY_SHORT_NAME = env.str("CAFE_ENTITY_SHORT_NAME", default="Secretaría 
 CAFE_PROGRAM_NAME = env.str("CAFE_PROGRAM_NAME", default="Un Café con el Secretario")
 CAFE_LEADER_TITLE = env.str("CAFE_LEADER_TITLE", default="Secretario General")
 CAFE_BULLETIN_NAME = env.str("CAFE_BULLETIN_NAME", default="Soy 10")
-CAFE_SITE_URL = env.str("CAFE_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The absolute base of links in e-mails and calendar files; by default the local server
+# on PORT (the port `make run` serves on).
+CAFE_SITE_URL = env.str(
+    "CAFE_SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+).rstrip("/")
 CAFE_SUPPORT_EMAIL = env.str(
     "CAFE_SUPPORT_EMAIL", default="soporte@secretariageneral.gov.co"
 )
@@ -441,3 +445,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # In-process tasks: a line per task run ("Task ... succeeded") would bury the
+    # server's own output.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}

@@ -32,3 +32,36 @@ class VisibleText:
 
 
 visible_text = VisibleText()
+
+
+# Dates a person may type anywhere (forms, filters, the admin). Outside this window a
+# date is a typo or an attack: 9999-12-31 20:00 in Bogotá is year 10000 in UTC, which
+# no read of the row survives; year 1 means nothing here.
+DATE_MIN_YEAR = 2000
+DATE_MAX_YEAR = 2100
+
+
+def year_in_range(year: int) -> bool:
+    return DATE_MIN_YEAR <= year <= DATE_MAX_YEAR
+
+
+@deconstructible
+class DateInRange:
+    """Refuse a date or date-time outside ``DATE_MIN_YEAR``–``DATE_MAX_YEAR``."""
+
+    message = _("Escriba una fecha entre el 01/01/%(min)s y el 31/12/%(max)s.")
+    code = "date_out_of_range"
+
+    def __call__(self, value):
+        if value is not None and not year_in_range(value.year):
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={"min": DATE_MIN_YEAR, "max": DATE_MAX_YEAR},
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, DateInRange)
+
+
+date_in_range = DateInRange()

@@ -1,6 +1,6 @@
 """Forms of the proposals app. They validate input; services apply the rules."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.conf import settings
@@ -9,6 +9,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cafe.datefields import DateField
 from cafe.org.forms import CrispyFormMixin, bootstrap_classes
 from cafe.org.models import Dependency
 from cafe.widgets import CachedModelChoiceField, ListSelect, cached_pairs
@@ -169,7 +170,7 @@ class AcceptForm(CrispyFormMixin, forms.Form):
     commitment = forms.CharField(
         label=_("Compromiso"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    due_date = forms.DateField(
+    due_date = DateField(
         label=_("Fecha de cumplimiento"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_(
@@ -347,12 +348,12 @@ class ProposalFilterForm(forms.Form):
 
 
 class DashboardFilterForm(forms.Form):
-    desde = forms.DateField(
+    desde = DateField(
         label=_("Desde"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    hasta = forms.DateField(
+    hasta = DateField(
         label=_("Hasta"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -376,9 +377,6 @@ class DashboardFilterForm(forms.Form):
             raise forms.ValidationError(
                 _("La fecha inicial debe ser anterior a la final.")
             )
-        if end and end >= date.max:
-            # The period runs to the end of that day: one day more would overflow.
-            self.add_error("hasta", _("Elija una fecha anterior al 31/12/9999."))
         return cleaned
 
 

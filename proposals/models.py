@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cafe.org.models import Dependency
+from cafe.validators import date_in_range
 from sessions_app.models import Session, Topic
 
 
@@ -67,7 +68,7 @@ class Proposal(models.Model):
         _("origen"), max_length=10, choices=Origin.choices, default=Origin.ONLINE
     )
     # Anonymous proposals keep the day only (midnight in Bogotá).
-    created_at = models.DateTimeField(_("recibida el"))
+    created_at = models.DateTimeField(_("recibida el"), validators=[date_in_range])
     tracking_code_hash = models.CharField(
         _("huella del código de seguimiento"),
         max_length=64,
@@ -88,7 +89,9 @@ class Proposal(models.Model):
     )
     answer = models.TextField(_("respuesta"), blank=True, max_length=4000)
     commitment = models.TextField(_("compromiso"), blank=True, max_length=2000)
-    due_date = models.DateField(_("fecha de cumplimiento"), null=True, blank=True)
+    due_date = models.DateField(
+        _("fecha de cumplimiento"), validators=[date_in_range], null=True, blank=True
+    )
     outcome = models.TextField(_("resultado"), blank=True, max_length=4000)
     impact = models.TextField(
         _("impacto: qué cambió y para quién"), blank=True, max_length=4000
@@ -97,11 +100,17 @@ class Proposal(models.Model):
         _("motivo de no viabilidad"), blank=True, max_length=4000
     )
     first_answered_at = models.DateTimeField(
-        _("primera respuesta"), null=True, blank=True
+        _("primera respuesta"), validators=[date_in_range], null=True, blank=True
     )
-    accepted_at = models.DateTimeField(_("aceptada el"), null=True, blank=True)
-    implemented_at = models.DateTimeField(_("implementada el"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("cerrada el"), null=True, blank=True)
+    accepted_at = models.DateTimeField(
+        _("aceptada el"), validators=[date_in_range], null=True, blank=True
+    )
+    implemented_at = models.DateTimeField(
+        _("implementada el"), validators=[date_in_range], null=True, blank=True
+    )
+    closed_at = models.DateTimeField(
+        _("cerrada el"), validators=[date_in_range], null=True, blank=True
+    )
     is_hidden = models.BooleanField(_("oculta"), default=False)
     hidden_reason = models.TextField(_("motivo de la moderación"), blank=True)
     duplicate_of = models.ForeignKey(
@@ -257,7 +266,7 @@ class StatusChange(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("cuándo"))
+    created_at = models.DateTimeField(_("cuándo"), validators=[date_in_range])
     is_public = models.BooleanField(_("visible para el personal"), default=True)
 
     class Meta:
@@ -307,8 +316,8 @@ class Bulletin(models.Model):
         DRAFT = "borrador", _("Borrador")
         APPROVED = "aprobado", _("Aprobado")
 
-    period_start = models.DateField(_("desde"), unique=True)
-    period_end = models.DateField(_("hasta"))
+    period_start = models.DateField(_("desde"), validators=[date_in_range], unique=True)
+    period_end = models.DateField(_("hasta"), validators=[date_in_range])
     status = models.CharField(
         _("estado"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -339,7 +348,9 @@ class Bulletin(models.Model):
         blank=True,
         related_name="+",
     )
-    approved_at = models.DateTimeField(_("aprobado el"), null=True, blank=True)
+    approved_at = models.DateTimeField(
+        _("aprobado el"), validators=[date_in_range], null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("edición del boletín")

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cafe.datefields import DateField, MonthField, parse_month
 from cafe.org.forms import CrispyFormMixin, bootstrap_classes, https_urls
 from cafe.org.models import Dependency
 from cafe.widgets import CachedModelChoiceField, ListSelect
@@ -122,11 +123,7 @@ class RegistrationForm(forms.Form):
 
 
 class SessionFilterForm(forms.Form):
-    mes = forms.CharField(
-        label=_("Mes"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "month"}),
-    )
+    mes = MonthField(label=_("Mes"), required=False)
     dependencia = CachedModelChoiceField(
         label=_("Dependencia"),
         queryset=Dependency.objects.filter(is_active=True),
@@ -152,34 +149,20 @@ class SessionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         bootstrap_classes(self)
 
-    def clean_mes(self):
-        value = self.cleaned_data["mes"]
-        if value:
-            try:
-                year, month = (int(p) for p in value.split("-", 1))
-                date(year, month, 1)
-            except (ValueError, OverflowError):
-                raise forms.ValidationError(_("Escriba el mes como AAAA-MM.")) from None
-        return value
+
+class ManageFilterForm(forms.Form):
+    """The month filter of the sessions list of Comunicaciones."""
+
+    mes = MonthField(label=_("Mes"), required=False)
 
 
 class MonthForm(forms.Form):
-    month = forms.CharField(
-        label=_("Mes por planear"),
-        widget=forms.DateInput(attrs={"type": "month"}),
-    )
+    month = MonthField(label=_("Mes por planear"))
 
     def clean_month(self):
-        value = self.cleaned_data["month"]
-        try:
-            year, month = (int(p) for p in value.split("-", 1))
-            first = date(year, month, 1)
-        except (ValueError, OverflowError):
-            raise forms.ValidationError(_("Escriba el mes como AAAA-MM.")) from None
-        if year >= date.max.year:
-            # The last year cannot be planned: its month lookups overflow.
-            raise forms.ValidationError(_("Elija un mes anterior al año 9999."))
+        first = parse_month(self.cleaned_data["month"])
         today = timezone.localdate()
+        year, month = first.year, first.month
         last = date(year, month, calendar.monthrange(year, month)[1])
         if last <= today:
             raise forms.ValidationError(_("Elija el mes actual o uno futuro."))
@@ -197,7 +180,7 @@ class PlannedSessionForm(forms.Form):
         queryset=Dependency.objects.filter(is_active=True),
         widget=forms.HiddenInput,
     )
-    day = forms.DateField(
+    day = DateField(
         label=_("Fecha"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
@@ -223,7 +206,26 @@ class PlannedSessionForm(forms.Form):
         return cleaned
 
 
-PlannedSessionFormSet = forms.formset_factory(PlannedSessionForm, extra=0)
+# More sessions than any entity has dependencies; the cap keeps a forged management
+# form (TOTAL_FORMS=100000) from building and validating that many forms.
+PLANNER_MAX_SESSIONS = 200
+
+
+class BasePlannedSessionFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": _("Se pueden planear como máximo %(num)d sesiones a la vez."),
+    }
+
+
+PlannedSessionFormSet = forms.formset_factory(
+    PlannedSessionForm,
+    formset=BasePlannedSessionFormSet,
+    extra=0,
+    max_num=PLANNER_MAX_SESSIONS,
+    absolute_max=PLANNER_MAX_SESSIONS,
+    validate_max=True,
+)
 
 
 class WalkInForm(forms.Form):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cafe.org.models import Dependency
-from cafe.validators import visible_text
+from cafe.validators import date_in_range, visible_text
 
 
 class Topic(models.Model):
@@ -69,8 +69,8 @@ class Session(models.Model):
         blank=True,
         related_name="cafe_sessions",
     )
-    starts_at = models.DateTimeField(_("inicio"))
-    ends_at = models.DateTimeField(_("fin"))
+    starts_at = models.DateTimeField(_("inicio"), validators=[date_in_range])
+    ends_at = models.DateTimeField(_("fin"), validators=[date_in_range])
     format = models.CharField(
         _("modalidad"), max_length=12, choices=Format.choices, default=Format.IN_PERSON
     )
@@ -79,8 +79,12 @@ class Session(models.Model):
         _("enlace de la reunión virtual"), blank=True, validators=[visible_text]
     )
     capacity = models.PositiveIntegerField(_("cupos"))
-    registration_opens_at = models.DateTimeField(_("apertura de inscripciones"))
-    registration_closes_at = models.DateTimeField(_("cierre de inscripciones"))
+    registration_opens_at = models.DateTimeField(
+        _("apertura de inscripciones"), validators=[date_in_range]
+    )
+    registration_closes_at = models.DateTimeField(
+        _("cierre de inscripciones"), validators=[date_in_range]
+    )
     status = models.CharField(
         _("estado"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -97,11 +101,18 @@ class Session(models.Model):
     )
     created_at = models.DateTimeField(_("creada"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizada"), auto_now=True)
-    published_at = models.DateTimeField(_("publicada el"), null=True, blank=True)
-    held_at = models.DateTimeField(
-        _("marcada como realizada el"), null=True, blank=True
+    published_at = models.DateTimeField(
+        _("publicada el"), validators=[date_in_range], null=True, blank=True
     )
-    cancelled_at = models.DateTimeField(_("cancelada el"), null=True, blank=True)
+    held_at = models.DateTimeField(
+        _("marcada como realizada el"),
+        validators=[date_in_range],
+        null=True,
+        blank=True,
+    )
+    cancelled_at = models.DateTimeField(
+        _("cancelada el"), validators=[date_in_range], null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("sesión")
@@ -208,13 +219,20 @@ class Registration(models.Model):
         _("necesidades de accesibilidad o logística"), blank=True, max_length=1000
     )
     walk_in = models.BooleanField(_("llegó sin inscripción"), default=False)
-    created_at = models.DateTimeField(_("inscrita el"), default=timezone.now)
-    promoted_at = models.DateTimeField(
-        _("pasó de la lista de espera el"), null=True, blank=True
+    created_at = models.DateTimeField(
+        _("inscrita el"), validators=[date_in_range], default=timezone.now
     )
-    cancelled_at = models.DateTimeField(_("cancelada el"), null=True, blank=True)
+    promoted_at = models.DateTimeField(
+        _("pasó de la lista de espera el"),
+        validators=[date_in_range],
+        null=True,
+        blank=True,
+    )
+    cancelled_at = models.DateTimeField(
+        _("cancelada el"), validators=[date_in_range], null=True, blank=True
+    )
     checked_in_at = models.DateTimeField(
-        _("asistencia registrada el"), null=True, blank=True
+        _("asistencia registrada el"), validators=[date_in_range], null=True, blank=True
     )
 
     class Meta:
@@ -271,7 +289,9 @@ class Minutes(models.Model):
     )
     review_comment = models.TextField(_("comentario de la revisión"), blank=True)
     updated_at = models.DateTimeField(_("actualizada"), auto_now=True)
-    published_at = models.DateTimeField(_("publicada el"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        _("publicada el"), validators=[date_in_range], null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("conclusiones")
@@ -317,7 +337,9 @@ class MinutesVersion(models.Model):
         null=True,
         related_name="+",
     )
-    saved_at = models.DateTimeField(_("guardada el"), default=timezone.now)
+    saved_at = models.DateTimeField(
+        _("guardada el"), validators=[date_in_range], default=timezone.now
+    )
 
     class Meta:
         verbose_name = _("versión de las conclusiones")

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from cafe.common.business_days import festivo
 from cafe.org.models import Dependency
+from cafe.validators import year_in_range
 
 from .models import Feedback, Minutes, MinutesVersion, Registration, Session
 from .textdiff import diff_words
@@ -131,9 +132,12 @@ def card_state(session: Session, user, now=None) -> CardState:
 
 
 def month_bounds(value: str):
-    """'2026-12' -> (aware start, aware end) in Bogotá, or None when invalid."""
+    """'2026-12' -> (aware start, aware end) in Bogotá, or None when invalid or
+    outside the sane window of dates."""
     try:
         year, month = (int(part) for part in value.split("-", 1))
+        if not year_in_range(year):
+            return None
         start = datetime(year, month, 1, tzinfo=timezone.get_current_timezone())
         return start, start + relativedelta(months=1)
     except (ValueError, TypeError, OverflowError):

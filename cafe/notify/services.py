@@ -9,6 +9,9 @@ Guarantees:
   or a redelivered task never send the same row twice. A crash after the SMTP server
   accepted the message but before the row was marked sent may, once the lease expires,
   send it a second time: at-least-once, never lost.
+- ``deliver_batch`` records each message as sent (its own committed UPDATE) as soon as
+  the SMTP server accepts it, so a worker killed mid-batch repeats at most the one
+  message in flight, never the ones it already sent.
 """
 
 import base64
@@ -255,7 +258,7 @@ def _record_failure(delivery: Delivery, exc: Exception) -> str:
 
 
 def _mark_sent(delivery_ids: list[int]) -> None:
-    """One UPDATE for all the rows the SMTP server accepted."""
+    """One UPDATE for the rows the SMTP server accepted."""
     if not delivery_ids:
         return
     now = timezone.now()
@@ -293,11 +296,13 @@ def queue_shared(
 def deliver_batch(*, delivery_ids: list[int]) -> dict[str, int]:
     """Send a batch of pending rows over one SMTP connection.
 
-    Queries do not grow with the batch except for failures: one UPDATE claims the
-    rows, one SELECT reads them and one their shared contents (each content once, not
-    once per row), one UPDATE marks the sent ones. A shared content's MIME body is
-    built once, not once per message (``cafe.notify.mime``). A temporary failure
-    leaves its row pending for the next round.
+    One UPDATE claims the rows, one SELECT reads them and one their shared contents
+    (each content once, not once per row); then each message accepted by the SMTP
+    server is marked sent at once, in its own UPDATE (committed when called outside a
+    transaction, as a worker does). A worker killed mid-batch therefore repeats at
+    most the one message in flight. A shared content's MIME body is built once, not
+    once per message (``cafe.notify.mime``). A temporary failure leaves its row
+    pending for the next round.
     """
     now = timezone.now()
     # The lease doubles as this call's claim mark: a random microsecond offset keeps
@@ -314,7 +319,7 @@ def deliver_batch(*, delivery_ids: list[int]) -> dict[str, int]:
         .order_by("pk")
     )
     result = {"sent": 0, "failed": 0, "pending": 0}
-    sent: list[int] = []
+    sent: set[int] = set()
     connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
     try:
         if claimed:
@@ -329,7 +334,9 @@ def deliver_batch(*, delivery_ids: list[int]) -> dict[str, int]:
                 state = _record_failure(delivery, exc)
                 result["failed" if state == Delivery.State.FAILED else "pending"] += 1
             else:
-                sent.append(delivery.pk)
+                # Before the next message: a crash from here on cannot repeat this one.
+                _mark_sent([delivery.pk])
+                sent.add(delivery.pk)
     except (smtplib.SMTPException, OSError) as exc:
         # No connection at all: every row not yet tried waits for the next round.
         for delivery in claimed:
@@ -338,7 +345,6 @@ def deliver_batch(*, delivery_ids: list[int]) -> dict[str, int]:
                 result["pending"] += 1
     finally:
         connection.close()
-    _mark_sent(sent)
     result["sent"] = len(sent)
     return result
 

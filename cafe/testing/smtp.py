@@ -53,6 +53,7 @@ class SmtpSink:
         self._failures: list[tuple[str, str]] = []
         self._lock = threading.Lock()
         self._holds = 0
+        self._pass_before_hold = 0
         self.holding = threading.Event()  # set while a RCPT is held
         self._released = threading.Event()
         self._controller = Controller(
@@ -66,11 +67,14 @@ class SmtpSink:
         self._released.set()
         self._controller.stop()
 
-    def hold_next_recipient(self) -> None:
-        """Leave the next RCPT command unanswered until ``release()``: the message
-        never reaches DATA, so it is not delivered."""
+    def hold_next_recipient(self, *, after: int = 0) -> None:
+        """Leave the next RCPT command (or the one after ``after`` more that pass)
+        unanswered until ``release()``: the message never reaches DATA, so it is not
+        delivered."""
         with self._lock:
             self._holds += 1
+            self._pass_before_hold = after
+            self.holding.clear()
             self._released.clear()
 
     def release(self) -> None:
@@ -78,7 +82,9 @@ class SmtpSink:
 
     def _take_hold(self) -> bool:
         with self._lock:
-            if self._holds:
+            if self._holds and self._pass_before_hold:
+                self._pass_before_hold -= 1
+            elif self._holds:
                 self._holds -= 1
                 return True
         return False

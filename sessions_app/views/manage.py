@@ -19,6 +19,7 @@ from cafe.pagecache import cached_page, changes_at, csrf_token
 from .. import selectors, services
 from ..forms import (
     CancelSessionForm,
+    ManageFilterForm,
     MonthForm,
     PlannedSessionFormSet,
     SessionForm,
@@ -54,14 +55,19 @@ def session_admin_list(request):
     status = request.GET.get("estado", "")
     if status not in Session.Status.values:
         status = ""
-    sessions = selectors.managed_sessions(
-        status=status, month=request.GET.get("mes", "")
-    )
+    month_form = ManageFilterForm(request.GET)
+    month = month_form.cleaned_data["mes"] if month_form.is_valid() else ""
+    sessions = selectors.managed_sessions(status=status, month=month)
     page = Paginator(sessions, 30).get_page(request.GET.get("pagina"))
     return render(
         request,
         "sessions/manage/list.html",
-        {"page": page, "status": status, "statuses": Session.Status.choices},
+        {
+            "page": page,
+            "status": status,
+            "statuses": Session.Status.choices,
+            "month_errors": month_form.errors.get("mes", []),
+        },
     )
 
 

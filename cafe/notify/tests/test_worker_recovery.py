@@ -1,13 +1,16 @@
 """Real Celery workers (separate processes) over the real Redis and PostgreSQL: a
 reminder goes from the beat dispatch to the SMTP sink exactly once, even when the
-worker sending it is killed mid-message and a second worker takes over; and a
-registration made while the broker is down is delivered once it is back."""
+worker sending it is killed mid-message and a second worker takes over; the bulletin,
+sent in several batches, reaches every person with at most one duplicate per killed
+worker; and a registration made while the broker is down is delivered once it is
+back."""
 
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,11 +26,13 @@ from cafe.notify.models import Delivery
 from cafe.notify.tests.conftest import use_broker
 from cafe.testing.factories import UserFactory
 from cafe.testing.smtp import free_port
+from proposals import bulletin
 from sessions_app.models import Registration
 from sessions_app.tests.factories import RegistrationFactory, SessionFactory
 
 ROOT = Path(settings.BASE_DIR)
 CLAIM_SECONDS = 3  # the workers' lease on a row, short so the test need not wait
+BATCH_SIZE = 5  # bulletin rows per batch task, small so an edition takes several
 
 
 def database_url() -> str:
@@ -60,6 +65,7 @@ class Worker:
             EMAIL_TIMEOUT="30",
             NOTIFY_CLAIM_SECONDS=str(CLAIM_SECONDS),
             NOTIFY_SWEEP_AFTER_SECONDS="1",
+            NOTIFY_BULK_BATCH_SIZE=str(BATCH_SIZE),
         )
         self.log = log
         self.process = subprocess.Popen(
@@ -169,6 +175,72 @@ def test_a_reminder_survives_a_killed_worker_and_arrives_exactly_once(
     assert delivery.state == Delivery.State.SENT
     assert delivery.attempts == 2  # the killed try and the one that went through
     assert Delivery.objects.filter(kind="reminder").count() == 1
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_the_bulletin_survives_killed_workers_with_at_most_one_duplicate_each(
+    postgres, broker, smtp_sink, tmp_path, settings
+):
+    """The guarantee: every active person receives the edition, and each worker killed
+    mid-batch repeats at most the one message it had in flight (each accepted message
+    is recorded as sent before the next one starts). Here each kill lands while the
+    server holds a message's recipient, before accepting it, so nobody gets it twice.
+    """
+    settings.NOTIFY_BULK_BATCH_SIZE = BATCH_SIZE
+    settings.NOTIFY_BULK_RATE_PER_MINUTE = 100
+    people = UserFactory.create_batch(23)
+    edition, _created = bulletin.compose_bulletin()
+    # The first worker sends batch 1 (5) and two of batch 2, and is killed on the 8th
+    # message; the second sends batch 3 and one of batch 4, and is killed on the next.
+    smtp_sink.hold_next_recipient(after=7)
+    kills = 0
+    workers = []
+    try:
+        for name, next_hold in (("w1", 6), ("w2", None)):
+            worker = Worker(
+                name, broker_url=broker, smtp_port=smtp_sink.port, log=tmp_path / name
+            )
+            workers.append(worker)
+            if name == "w1":
+                bulletin.approve_bulletin(bulletin_id=edition.pk, actor=people[0])
+            assert smtp_sink.holding.wait(30), worker.output()
+            worker.kill()
+            kills += 1
+            smtp_sink.release()
+            if next_hold is not None:
+                smtp_sink.hold_next_recipient(after=next_hold)
+        assert kills == 2
+        assert 0 < len(smtp_sink.messages) < len(people)
+
+        last = Worker(
+            "w3", broker_url=broker, smtp_port=smtp_sink.port, log=tmp_path / "w3"
+        )
+        workers.append(last)
+        time.sleep(CLAIM_SECONDS + 1)  # the dead workers' leases run out
+        beat_sends("notify-pump-shared")
+        rows = Delivery.objects.filter(kind="bulletin")
+        wait_for(
+            lambda: not rows.exclude(state=Delivery.State.SENT).exists(),
+            what="el boletín a todas las personas",
+            seconds=40,
+        )
+        # Beat goes on: the pump and the sweeper find nothing left to send.
+        beat_sends("notify-pump-shared")
+        beat_sends("notify-sweep-outbox")
+        time.sleep(2)
+    finally:
+        smtp_sink.release()
+        for worker in workers:
+            worker.stop()
+
+    received = Counter(message["To"] for message in smtp_sink.messages)
+    assert set(received) == {person.email for person in people}, last.output()
+    duplicates = sum(count - 1 for count in received.values())
+    assert duplicates <= kills  # the stated bound: one message in flight per kill
+    assert duplicates == 0  # and these kills caught no message already accepted
+    assert rows.count() == len(people)
+    assert set(rows.values_list("state", flat=True)) == {Delivery.State.SENT}
 
 
 @pytest.mark.redis

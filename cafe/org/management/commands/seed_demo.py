@@ -1,11 +1,15 @@
 """Load demo data: the Secretaría General's dependencies, one user per role, staff.
 
 Idempotent: running it again updates the same rows and creates nothing twice.
+Quiet: the e-mails the demo data causes are kept in memory (the outbox page lists
+them), never printed nor sent; the last lines are the address and the demo logins.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from cafe.org import roles
 from cafe.org.demo import run_demo_steps
@@ -118,13 +122,21 @@ POSITIONS = [
     "Contratista de apoyo a la gestión",
 ]
 STAFF_COUNT = 48
+QUIET_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 class Command(BaseCommand):
     help = "Carga datos de demostración (idempotente) e imprime los usuarios de prueba."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # The demo people do not exist: their e-mails go nowhere, also when the
+        # console or a real SMTP server is configured. The outbox still records them.
+        with override_settings(EMAIL_BACKEND=QUIET_EMAIL_BACKEND):
+            self._seed()
+        self._print_logins()
+
+    @transaction.atomic
+    def _seed(self) -> None:
         deps = self._dependencies()
         for local, name, dep, position, role, liaison in ROLE_USERS:
             user = self._user(f"{local}@{DOMAIN}", name, deps[dep], position)
@@ -141,7 +153,6 @@ class Command(BaseCommand):
             admin.save(update_fields=["is_superuser", "is_staff"])
         self._staff(list(deps.values()))
         run_demo_steps(self.stdout)
-        self._print_logins()
 
     def _dependencies(self) -> dict[str, Dependency]:
         deps: dict[str, Dependency] = {}
@@ -187,6 +198,9 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         self.stdout.write(self.style.SUCCESS("Datos de demostración listos."))
+        self.stdout.write(
+            f"Abra {settings.CAFE_SITE_URL}/ e ingrese con una de estas cuentas."
+        )
         self.stdout.write(
             f"Contraseña de todos los usuarios de prueba: {DEMO_PASSWORD}"
         )
