@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-RUN_ENV := DJANGO_DEBUG=1 PORT=$(PORT)
+RUN_ENV := DJANGO_DEBUG=1 PORT=$(PORT) CAFE_SSO_DEMO_PROVIDER=1
 PYTEST_ARGS ?=
 
 .PHONY: run test lint check-deploy services bench clean
@@ -14,20 +14,23 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed-run: requirements.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.txt
+$(VENV)/.installed-run: requirements.txt requirements-demo.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-demo.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.installed-dev: requirements.txt requirements-demo.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-run
 
 ## run: install, migrate, load demo data (quietly: its e-mails stay in the outbox) and
 ## serve on http://127.0.0.1:$(PORT) (SQLite, tasks in-process, e-mail printed to the
-## console). `make run PORT=8080` moves the server and the links in e-mails.
+## console). `make run PORT=8080` moves the server and the links in e-mails. A local
+## OpenID provider with the demo people (127.0.0.1:9400) shows the single sign-on.
 run: $(VENV)/.installed-run
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v 0
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py demo_identity_provider >/dev/null 2>&1 & \
+	idp=$$!; trap 'kill $$idp 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: install and run the whole suite (PostgreSQL/Redis when DATABASE_URL and

@@ -142,7 +142,8 @@ CAFE_SSO_EMAIL_DOMAINS = env.list(
 )
 CAFE_SSO_DEPARTMENT_CLAIM = env.str("CAFE_SSO_DEPARTMENT_CLAIM", default="")
 CAFE_PASSWORD_LOGIN = env.str(
-    "CAFE_PASSWORD_LOGIN", default="admins" if OIDC_RP_CLIENT_ID else "all"
+    "CAFE_PASSWORD_LOGIN",
+    default="admins" if OIDC_RP_CLIENT_ID and not CAFE_SSO_DEMO_PROVIDER else "all",
 )
 
 LOGIN_URL = "login"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proposals', '0005_bulletin_data_version'),
+        ('proposals', '0007_proposal_answered_status'),
     ]
 
     operations = [

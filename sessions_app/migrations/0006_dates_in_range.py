@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sessions_app', '0004_urls_visible_text'),
+        ('sessions_app', '0005_gender_neutral_survey_label'),
     ]
 
     operations = [

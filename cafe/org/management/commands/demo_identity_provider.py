@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cafe.org.models import User
 
+from .seed_demo import DOMAIN, ROLE_USERS
+
 DEMO_ACCOUNTS = 12
 
 
@@ -49,11 +51,13 @@ class Command(BaseCommand):
 
 
 def demo_people():
-    """The people with a role first, then the first staff members."""
-    active = User.objects.filter(is_active=True)
-    with_role = list(active.filter(groups__isnull=False).distinct()[:DEMO_ACCOUNTS])
-    others = active.exclude(pk__in=[u.pk for u in with_role])
-    return with_role + list(others[: max(0, DEMO_ACCOUNTS - len(with_role))])
+    """The demo's one account per role first, then the first staff members."""
+    active = User.objects.filter(is_active=True).order_by("email")
+    emails = [f"{local}@{DOMAIN}" for local, *_rest in ROLE_USERS]
+    emails.append(f"admin@{DOMAIN}")
+    first = sorted(active.filter(email__in=emails), key=lambda u: emails.index(u.email))
+    others = active.exclude(pk__in=[u.pk for u in first])
+    return first + list(others[: max(0, DEMO_ACCOUNTS - len(first))])
 
 
 def claims_for(user: User) -> dict:

@@ -204,6 +204,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Contraseña de todos los usuarios de prueba: {DEMO_PASSWORD}"
         )
+        if settings.CAFE_SSO_DEMO_PROVIDER:
+            self.stdout.write(
+                "O use «Ingresar con su cuenta institucional»: el proveedor de "
+                "identidad de demostración (http://127.0.0.1:"
+                f"{settings.CAFE_SSO_DEMO_PROVIDER_PORT}) ofrece estas cuentas."
+            )
         rows = [
             (f"{local}@{DOMAIN}", role or roles.SERVIDOR)
             for local, *_r, role, _l in ROLE_USERS
