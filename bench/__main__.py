@@ -93,7 +93,7 @@ def main() -> int:
     if report.misses:
         report.say("\nMetas incumplidas:\n- " + "\n- ".join(report.misses))
         return 1
-    report.say("\nTodas las metas se cumplen.")
+    report.step("Todas las metas se cumplen.")
     return 0
 
 
@@ -102,7 +102,7 @@ def main() -> int:
 
 def seed_and_measure(factor: float, args, work: Path, report: Report) -> dict:
     name = database_name(factor)
-    report.say(f"F = {factor:g}: base de datos {name}, migraciones y carga…")
+    report.step(f"F = {factor:g}: base de datos {name}, migraciones y carga…")
     url = db.fresh_database(name)
     env = db.child_env(url)
     started = time.perf_counter()
@@ -194,7 +194,7 @@ def load(args, work: Path, report: Report) -> None:
             services.gunicorn(env, work, args.workers) as (port, _log),
         ):
             shapes = run_shapes(args, work, fixture_path, port, cache, broker, report)
-            report.say(f"Avalancha: {args.rush_clients} personas, {args.seats} cupos…")
+            report.step(f"Avalancha: {args.rush_clients} personas, {args.seats} cupos…")
             rush = run_rush(port, fixture, env)
             time.sleep(5)  # let the worker deliver what the last writes queued
         report_load(shapes, args, report)
@@ -212,10 +212,10 @@ def run_shapes(args, work, fixture, port, cache, broker, report) -> dict:
 
     common = {"fixture": fixture, "workdir": work, "port": port}
     common["clients"] = args.clients
-    report.say("Calentamiento…")
+    report.step("Calentamiento…")
     run_locust(name="calentamiento", pause=0, seconds=args.warmup, **common)
 
-    report.say(f"Carga a ritmo humano: {args.paced} s…")
+    report.step(f"Carga a ritmo humano: {args.paced} s…")
     samples_memory = [memory()]
 
     def sample_memory(elapsed: float) -> None:
@@ -227,12 +227,12 @@ def run_shapes(args, work, fixture, port, cache, broker, report) -> dict:
     )
     samples_memory.append(memory())
 
-    report.say(f"Carga saturada: {args.saturated} s…")
+    report.step(f"Carga saturada: {args.saturated} s…")
     saturated = run_locust(name="saturada", pause=0, seconds=args.saturated, **common)
-    report.say(f"Piso saturado: {args.floor} s…")
+    report.step(f"Piso saturado: {args.floor} s…")
     floor = run_locust(name="piso", pause=0, seconds=args.floor, only=FLOOR, **common)
 
-    report.say(f"Ritmo humano con Redis congelado {args.freeze} s: {args.outage} s…")
+    report.step(f"Ritmo humano con Redis congelado {args.freeze} s: {args.outage} s…")
     frozen: dict[str, float] = {}
     begin = (args.outage - args.freeze) / 2
 
@@ -409,7 +409,7 @@ def report_rush(rush: dict, args, report: Report) -> None:
 def report_fanout(recipients: int, report: Report) -> None:
     from .fanout import TARGET_RATIO, problems, run_fanout
 
-    report.say(f"Envío del boletín a {recipients} personas…")
+    report.step(f"Envío del boletín a {recipients} personas…")
     result = run_fanout(recipients=recipients)
     for text, timing in problems(result):
         report.miss(f"boletín: {text}", timing=timing)

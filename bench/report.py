@@ -1,5 +1,7 @@
 """Tables for the terminal and for Markdown, and the list of missed targets."""
 
+import time
+
 
 class Report:
     def __init__(self, out, *, advisory: bool):
@@ -7,9 +9,14 @@ class Report:
         self.advisory = advisory
         self.misses: list[str] = []
         self.sections: list[str] = []
+        self.started = time.monotonic()
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
+
+    def step(self, text: str) -> None:
+        """A progress line, with the seconds since the start of the run."""
+        self.say(f"[{time.monotonic() - self.started:5.0f} s] {text}")
 
     def miss(self, message: str, *, timing: bool = False) -> None:
         if timing and self.advisory:
