@@ -271,16 +271,16 @@ def report_load(shapes: dict, args, report: Report) -> None:
     for page, figures in paced["pages"].items():
         ratio = figures["p95"] / floor_p95
         limit = DASHBOARD_FLOOR_RATIO if page in DASHBOARDS else PACED_FLOOR_RATIO
-        busy = saturated["pages"].get(page, {"p50": 0, "p95": 0, "p99": 0})
+        busy = saturated["pages"].get(page)
         is_write = page.startswith("Escritura")
         rows.append(
             [
                 page,
                 str(figures["requests"]),
-                str(figures["errors"] + busy.get("errors", 0)),
+                str(figures["errors"] + (busy["errors"] if busy else 0)),
                 *(ms(figures[q]) for q in ("p50", "p95", "p99")),
                 "—" if is_write else f"{ratio:.1f}",
-                *(ms(busy[q]) for q in ("p50", "p95", "p99")),
+                *(ms(busy[q]) if busy else "—" for q in ("p50", "p95", "p99")),
             ]
         )
         if not is_write and page != FLOOR and ratio > limit:
