@@ -139,15 +139,16 @@ def report_scale(scale: dict, factors: list[float], report: Report) -> None:
     header = ["Página"]
     header += [f"Consultas F={f:g}" for f in factors]
     header += [f"Mediana ms F={f:g}" for f in factors]
-    header += [f"F={large:g} ÷ F={small:g}"]
+    if large != small:
+        header += [f"F={large:g} ÷ F={small:g}"]
     rows = []
     for name in scale[large]["pages"]:
         counts = [scale[f]["pages"][name]["queries"] for f in factors]
         medians = [scale[f]["pages"][name]["median_ms"] for f in factors]
         ratio = medians[-1] / medians[0]
-        rows.append(
-            [name, *map(str, counts), *(f"{m:.1f}" for m in medians), f"{ratio:.2f}"]
-        )
+        rows.append([name, *map(str, counts), *(f"{m:.1f}" for m in medians)])
+        if large != small:
+            rows[-1].append(f"{ratio:.2f}")
         if name == FLOOR:
             continue
         if max(counts) > MAX_QUERIES:
