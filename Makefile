@@ -49,13 +49,14 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-## bench: the performance benchmark on PostgreSQL (docs/performance.md): pages at
-## F = 0.01 and F = 1, the registration rush, the bulletin fan-out; exits 1 on a miss.
+## bench: the benchmark (bench/, docs/performance.md): every page's queries and time
+## at F = 0.01, 1 and 10; the mixed load (locust, gunicorn, Celery, its own Redis),
+## paced, saturated and with Redis frozen; the registration rush; exits 1 on a miss.
 ## Starts the local PostgreSQL (scripts/services.sh) unless DATABASE_URL names one.
 BENCH_ARGS ?=
 bench: $(VENV)/.installed-dev
 	@case "$$DATABASE_URL" in postgres*) ;; *) eval "$$(scripts/services.sh start)";; esac; \
-	$(BIN)/python manage.py bench $(BENCH_ARGS)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 ## check-deploy: Django's deployment checks under production-like settings
 check-deploy: $(VENV)/.installed-run

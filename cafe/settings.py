@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "cafe.notify",
     "sessions_app",
     "proposals",
-    "cafe.bench",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""Throw-away PostgreSQL databases for the benchmark, beside DATABASE_URL's."""
+"""Throw-away PostgreSQL databases and child processes for the benchmark."""
 
 import os
 import secrets
@@ -10,8 +10,8 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg2
 from psycopg2 import sql
 
-ROOT = Path(__file__).resolve().parents[2]
-# One key for every process of a run, so sessions made in one are valid in the others.
+ROOT = Path(__file__).resolve().parents[1]
+# One key for every process of a run, so logins made in one are valid in the others.
 SECRET_KEY = os.environ.get("CAFE_BENCH_SECRET_KEY") or secrets.token_urlsafe(50)
 
 
@@ -27,35 +27,42 @@ def server_url() -> str:
 
 
 def with_name(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def admin(statement: sql.Composable) -> None:
+    connection = psycopg2.connect(with_name(server_url(), "postgres"))
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+    finally:
+        connection.close()
+
+
+def drop_database(name: str) -> None:
+    admin(
+        sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    )
 
 
 def fresh_database(name: str) -> str:
     """Drop and create database ``name`` on the server, migrate it, return its URL."""
-    base = server_url()
-    connection = psycopg2.connect(with_name(base, "postgres"))
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)
-            )
-        )
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    connection.close()
-    url = with_name(base, name)
-    manage("migrate", "--noinput", "-v", "0", database_url=url)
+    drop_database(name)
+    admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = with_name(server_url(), name)
+    manage("migrate", "--noinput", "-v", "0", env=child_env(url))
     return url
 
 
 def child_env(database_url: str, **extra: str) -> dict[str, str]:
-    """Environment for a child process of the benchmark: production-like settings
-    (DEBUG off) on the given database, tasks in-process, nothing sent outside."""
+    """Environment for a child process: production settings (DEBUG off) with the
+    benchmark's floor pages, on the given database; tasks in-process unless
+    ``CELERY_BROKER_URL`` is given in ``extra``."""
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "CACHE_URL"}
     }
     env.update(
         DATABASE_URL=database_url,
@@ -63,8 +70,9 @@ def child_env(database_url: str, **extra: str) -> dict[str, str]:
         DJANGO_SECURE="0",
         DJANGO_SECRET_KEY=SECRET_KEY,
         CAFE_BENCH_SECRET_KEY=SECRET_KEY,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         CELERY_BROKER_URL="",
-        DJANGO_SETTINGS_MODULE="cafe.settings",
+        DJANGO_SETTINGS_MODULE="bench.settings",
         LOG_LEVEL="WARNING",
     )
     env.update(extra)
@@ -87,10 +95,6 @@ def run(args: list[str], *, env: dict[str, str], what: str) -> str:
     return result.stdout
 
 
-def manage(*args: str, database_url: str, **extra: str) -> str:
-    """Run ``manage.py`` with ``args`` on ``database_url``; return its output."""
-    return run(
-        ["manage.py", *args],
-        env=child_env(database_url, **extra),
-        what=f"manage.py {' '.join(args)}",
-    )
+def manage(*args: str, env: dict[str, str]) -> str:
+    """Run ``manage.py`` with ``args``; return its output."""
+    return run(["manage.py", *args], env=env, what=f"manage.py {' '.join(args)}")

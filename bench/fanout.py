@@ -22,7 +22,7 @@ pump to the last batch) minus the floor's batches; the floor's time is the sum o
 batches. Targets: the application reaches at least 70 % of the floor's throughput,
 and every full batch costs the same number of queries.
 
-    python -m cafe.bench.fanout [--recipients N]
+    python -m bench.fanout [--recipients N]
 """
 
 import argparse
@@ -37,7 +37,7 @@ from contextlib import contextmanager
 
 from aiosmtpd.controller import Controller
 
-from cafe.bench.db import child_env, fresh_database, run
+from .db import child_env, fresh_database, run
 
 DATABASE = "cafe_bench_fanout"
 TARGET_RATIO = 0.70
@@ -101,7 +101,7 @@ def run_fanout(*, recipients: int = 5000) -> dict:
         )
         output = run(
             [
-                *("-m", "cafe.bench.fanout", "--child"),
+                *("-m", "bench.fanout", "--child"),
                 *("--recipients", str(recipients), "--floor-port", str(floor_port)),
             ],
             env=env,
