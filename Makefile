@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUN_ENV := DJANGO_DEBUG=1
 PYTEST_ARGS ?=
 
-.PHONY: run test lint check-deploy services bench clean
+.PHONY: run test lint check-deploy services bench bench-board clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,12 +40,20 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 ## bench: the performance benchmark on PostgreSQL (docs/performance.md): pages at
-## F = 0.01 and F = 1, the registration rush, the bulletin fan-out; exits 1 on a miss.
+## F = 0.01 and F = 1, the registration rush, the bulletin fan-out, the live questions
+## (100 phones at once, scripts/board_load.py); exits 1 on a miss.
 ## Starts the local PostgreSQL (scripts/services.sh) unless DATABASE_URL names one.
 BENCH_ARGS ?=
 bench: $(VENV)/.installed-dev
 	@case "$$DATABASE_URL" in postgres*) ;; *) eval "$$(scripts/services.sh start)";; esac; \
-	$(BIN)/python manage.py bench $(BENCH_ARGS)
+	$(BIN)/python manage.py bench $(BENCH_ARGS) && \
+	$(BIN)/python scripts/board_load.py $(BOARD_LOAD_ARGS)
+
+## bench-board: only the live questions under load (scripts/board_load.py).
+BOARD_LOAD_ARGS ?=
+bench-board: $(VENV)/.installed-dev
+	@case "$$DATABASE_URL" in postgres*) ;; *) eval "$$(scripts/services.sh start)";; esac; \
+	$(BIN)/python scripts/board_load.py $(BOARD_LOAD_ARGS)
 
 ## check-deploy: Django's deployment checks under production-like settings
 check-deploy: $(VENV)/.installed-run
