@@ -9,12 +9,15 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from cafe.testing.factories import UserFactory, accept_privacy
-from proposals.tests.live_helpers import room, running_session
+from proposals.services import live
+from proposals.tests.live_helpers import ask, room, running_session
+from tests.e2e.conftest import AXE, run_axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 QUESTION = "¿Cuándo se abrirá la convocatoria de encargos para este año?"
 PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 900}
 
 
 def logged_in_context(browser, live_server, user, viewport):
@@ -52,9 +55,7 @@ def test_the_board_updates_without_reload_as_questions_are_approved_and_supporte
     session = running_session(title="Café con Talento Humano")
     asker, supporter = room(session, 2)
     moderator = UserFactory(role="Comunicaciones")
-    desk = logged_in_context(
-        browser, live_server, moderator, {"width": 1280, "height": 900}
-    )
+    desk = logged_in_context(browser, live_server, moderator, DESK)
     phone = logged_in_context(browser, live_server, asker, PHONE)
     other_phone = logged_in_context(browser, live_server, supporter, PHONE)
     problems = []
@@ -111,4 +112,38 @@ def test_the_board_updates_without_reload_as_questions_are_approved_and_supporte
         assert problems == []
     finally:
         for context in (desk, phone, other_phone):
+            context.close()
+
+
+def test_the_live_pages_meet_wcag_aa(browser, live_server, settings):
+    """axe-core, zero violations: the phone page at 390 px (with a form error and
+    with questions to support), the page for someone not in the room, the room's
+    screen and the moderation console with questions in both lists."""
+    settings.CAFE_SITE_URL = live_server.url
+    session = running_session()
+    people = room(session, 5)
+    moderator = UserFactory(role="Comunicaciones")
+    waiting = ask(session, people[0], text="¿Qué pasará con los contratos en enero?")
+    shown = ask(session, people[1], text="¿Cuándo llegan los equipos nuevos?")
+    live.approve_live_question(session=session, proposal_id=shown.pk, actor=moderator)
+    assert waiting.pk
+    visits = [
+        (people[2], PHONE, f"/propuestas/sesion/{session.pk}/preguntas/", True),
+        (UserFactory(), PHONE, f"/propuestas/sesion/{session.pk}/preguntas/", False),
+        (moderator, DESK, f"/propuestas/sesion/{session.pk}/pantalla/", False),
+        (moderator, DESK, f"/propuestas/sesion/{session.pk}/moderar/", False),
+        (moderator, PHONE, f"/propuestas/sesion/{session.pk}/moderar/", False),
+    ]
+    for user, viewport, path, submit_empty in visits:
+        context = logged_in_context(browser, live_server, user, viewport)
+        context.add_init_script(path=str(AXE))
+        try:
+            page = context.new_page()
+            page.goto(path)
+            if submit_empty:
+                page.get_by_role("button", name="Enviar pregunta").click()
+                page.get_by_text("Escriba su pregunta.").wait_for()
+            assert run_axe(page) == [], path
+            assert fits(page, viewport["width"]), path
+        finally:
             context.close()
