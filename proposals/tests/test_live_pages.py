@@ -6,9 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cafe.testing.factories import UserFactory
-from proposals.models import LiveQuestion, Proposal, Support
+from proposals.models import LiveQuestion, Proposal, StatusChange, Support
 from proposals.services import live
 from proposals.tests.live_helpers import ask, room, running_session
+from proposals.tests.test_anonymous_queue import changes, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +236,22 @@ def test_polled_fragments_have_a_flat_query_count(
     fifty = _queries(client, urls(session)[name])
     assert fifty == one
     assert one <= 8, one
+
+
+def test_sending_anonymously_from_the_phone_touches_no_row_of_the_person(
+    login, session, people
+):
+    """Through the whole stack (middleware, login session, CSRF, messages): only
+    the proposal, its timeline entry and its room row are written."""
+    client = login(people[0])
+    client.get(urls(session)["phone"])
+    before = snapshot()
+    response = client.post(
+        urls(session)["phone"], {"text": QUESTION, "signature": "anonima"}
+    )
+    assert response.status_code == 200 and response.context["code"]
+    found = changes(before, snapshot())
+    assert sorted(found) == sorted(
+        m._meta.label for m in (Proposal, StatusChange, LiveQuestion)
+    )
+    assert all(not c["changed"] and not c["removed"] for c in found.values())
