@@ -81,7 +81,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cafe.org.context_processors.site",
-                "cafe.pagecache.context_processor",
             ],
         },
     },
@@ -103,7 +102,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "cafe.org.backends.CachedPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -138,7 +137,6 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
-SESSION_ENGINE = "cafe.org.session_store"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -237,17 +235,6 @@ CELERY_TASK_ALWAYS_EAGER = env.bool(
     "CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL
 )
 CELERY_TASK_EAGER_PROPAGATES = False
-# Whole pages cached per person until their data changes (cafe/pagecache.py). Safe
-# when the cache is shared by every process that writes (Redis), or when everything
-# runs in one process (local-memory cache and in-process tasks, the embedded
-# default); off for a local-memory cache behind a broker, where a worker's write
-# would not reach the web processes' caches.
-CAFE_PAGE_CACHE = env.bool(
-    "CAFE_PAGE_CACHE",
-    default=not CACHES["default"]["BACKEND"].endswith("LocMemCache")
-    or CELERY_TASK_ALWAYS_EAGER,
-)
-CAFE_PAGE_CACHE_SECONDS = env.int("CAFE_PAGE_CACHE_SECONDS", default=600)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
