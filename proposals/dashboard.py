@@ -376,4 +376,5 @@ def watch_dashboard_sources() -> None:
     from cafe.org.models import Dependency
 
     sources = [Proposal, StatusChange, Session, Registration, Feedback, Dependency]
-    generations.watch(GENERATION, *sources, get_user_model())
+    generations.watch(GENERATION, *sources)
+    generations.watch(GENERATION, get_user_model(), ignored_fields={"last_login"})

@@ -60,3 +60,10 @@ class SessionsConfig(AppConfig):
         register_personal_data(registrations_section)
         register_personal_data(survey_section)
         register_demo_step(seed_sessions)
+
+        from cafe.notify.deferred import register_builder
+
+        from .emails import REGISTRATION_MESSAGES, build_registration_message
+
+        for what in REGISTRATION_MESSAGES:
+            register_builder(f"registration_{what}", build_registration_message)
