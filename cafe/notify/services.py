@@ -136,7 +136,7 @@ def enqueue(delivery_id: int) -> bool:
     """
     from .tasks import deliver_email
 
-    broker = str(deliver_email.app.conf.broker_url or "")
+    broker = str(deliver_email.app.conf.broker_write_url or "")
     if time.monotonic() < _broker_paused_until.get(broker, 0.0):
         return False
     try:
