@@ -56,7 +56,11 @@ def queue_for_build(*, key: str, kind: str, to: str, recipient=None) -> Delivery
 
 
 def _needs_build(delivery: Delivery) -> bool:
-    return delivery.content_id is None and not delivery.body_text
+    return (
+        delivery.content_id is None
+        and not delivery.body_text
+        and delivery.kind in _builders
+    )
 
 
 def build(delivery: Delivery) -> bool:

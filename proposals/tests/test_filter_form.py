@@ -58,9 +58,8 @@ def test_the_select_offers_recent_sessions_and_accepts_older_ones():
     assert "Las anteriores, desde la página de cada sesión." in str(form)
 
 
-def test_the_cached_session_options_follow_every_change():
-    """The usual options (no session chosen) come from the cache for the day; a
-    session saved or deleted since is seen by the next form."""
+def test_the_session_options_follow_every_change():
+    """A session saved or deleted is seen by the next form."""
     first = SessionFactory(title="Café con Jurídica", status=Session.Status.HELD)
     assert "Café con Jurídica" in str(ProposalFilterForm()["sesion"])
     second = SessionFactory(title="Café con Planeación")
