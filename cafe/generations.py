@@ -1,16 +1,13 @@
 """Generation numbers: cached values that stay valid until their data changes.
 
-A cached value's key carries the generation of the data it was computed from; a
-change to that data bumps the generation, so the next reader misses the cache and
-computes afresh (nothing is deleted; the old entries expire). ``watch`` bumps a
-generation on every save or delete of the given models: at once, and again when the
-transaction commits, because a reader in between may have cached the data as it
-was before the commit.
+A cached value's key carries the generation of the data it was computed from (read
+before the data); a committed change to that data bumps the generation, so the next
+reader misses and computes afresh (the old entries expire). ``watch`` bumps a
+generation after every committed save or delete of the given models.
 
-The counters live in the cache (``CACHE_URL``): shared by every process with Redis,
-as in production. With the local-memory default each process keeps its own, and a
-change made by another process is seen when the cached value expires; that is why
-every value cached this way has a time limit too.
+The counters live in the cache: shared by every process with Redis. With the
+local-memory default each process keeps its own, and with Redis unavailable every
+read is a miss; that is why every value cached this way has a time limit too.
 """
 
 import time
@@ -24,57 +21,45 @@ def _key(name: str) -> str:
     return f"generation:{name}"
 
 
-def _fresh() -> int:
-    """A counter that is missing (a fresh cache, or evicted) starts from the clock in
-    nanoseconds: above any number it reached before, so a value cached under an
-    earlier generation is never taken for a current one."""
-    return time.time_ns()
-
-
 def generation(name: str) -> int:
-    return cache.get_or_set(_key(name), _fresh, timeout=None)
+    """The current generation of ``name``. A counter that is missing (a fresh cache,
+    evicted, or Redis unavailable) starts from the clock in nanoseconds: above any
+    number it reached before, so an earlier value is never taken for a current one."""
+    value = cache.get(_key(name))
+    if value is None:
+        value = time.time_ns()
+        cache.add(_key(name), value, timeout=None)
+    return value
 
 
 def _bump(name: str) -> None:
     try:
         cache.incr(_key(name))
-    except ValueError:  # not in the cache (evicted, or a fresh cache)
-        cache.add(_key(name), _fresh(), timeout=None)
-
-
-def bump_now(name: str) -> None:
-    """Bump ``name`` without waiting for a transaction (a change outside the
-    database: a setting)."""
-    _bump(name)
+    except ValueError:  # missing (evicted, a fresh cache) or Redis unavailable
+        cache.add(_key(name), time.time_ns(), timeout=None)
 
 
 def bump(name: str) -> None:
-    """The data behind ``name`` changed (or is changing in this transaction)."""
-    _bump(name)
-    pending = transaction.get_connection().run_on_commit
-    if not any(getattr(c, "generation", None) == name for _s, c, _r in pending):
-
-        def after_commit():
-            _bump(name)
-
-        after_commit.generation = name
-        transaction.on_commit(after_commit)
+    """The data behind ``name`` changes in this transaction: bump once it commits."""
+    transaction.on_commit(lambda: _bump(name))
 
 
-def watch(name: str, *models) -> None:
-    """Bump ``name`` on every save or delete of ``models``."""
+def watch(name: str, *models, ignored_fields=frozenset()) -> None:
+    """Bump ``name`` after every committed save or delete of ``models``, except a
+    save of ``ignored_fields`` only (a login's ``last_login``)."""
     for model in models:
         for signal, event in ((post_save, "save"), (post_delete, "delete")):
             signal.connect(
-                _receiver(name),
+                _receiver(name, frozenset(ignored_fields)),
                 sender=model,
                 weak=False,
                 dispatch_uid=f"generation:{name}:{model._meta.label_lower}:{event}",
             )
 
 
-def _receiver(name: str):
-    def changed(**_signal_kwargs):
-        bump(name)
+def _receiver(name: str, ignored_fields: frozenset):
+    def changed(update_fields=None, **_signal_kwargs):
+        if not (update_fields and ignored_fields.issuperset(update_fields)):
+            bump(name)
 
     return changed

@@ -2,6 +2,7 @@
 
 import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -34,15 +35,31 @@ def _broker_ok() -> bool:
         return False
 
 
+def _cache_ok() -> bool | None:
+    """Whether the shared cache answers; None for a cache inside the process."""
+    ping = getattr(cache, "ping", None)
+    return None if ping is None else ping()
+
+
 @never_cache
 @require_GET
 def readyz(request):
-    """The database answers and, when a broker is configured, the broker too."""
+    """Ready while the database answers (503 otherwise). The broker and the cache are
+    optional for serving: without them the status is "degraded" (still 200), and
+    ``degraded`` names them (e-mails wait in the outbox; pages skip the cache)."""
     checks = {"database": _database_ok()}
     if settings.CELERY_BROKER_URL:
         checks["broker"] = _broker_ok()
-    ready = all(checks.values())
-    return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks},
-        status=200 if ready else 503,
-    )
+    cache_ok = _cache_ok()
+    if cache_ok is not None:
+        checks["cache"] = cache_ok
+    if not checks["database"]:
+        status, code = "unavailable", 503
+    elif all(checks.values()):
+        status, code = "ok", 200
+    else:
+        status, code = "degraded", 200
+    body = {"status": status, "checks": checks}
+    if status == "degraded":
+        body["degraded"] = sorted(name for name, ok in checks.items() if not ok)
+    return JsonResponse(body, status=code)

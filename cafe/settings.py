@@ -80,7 +80,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cafe.org.context_processors.site",
-                "cafe.pagecache.context_processor",
             ],
         },
     },
@@ -91,11 +90,22 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# Persistent connections (checked before reuse): a new connection per request costs
+# more than most pages. Budget: gunicorn workers x hosts + Celery concurrency.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+    "DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 60
+)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds only what can be computed again: with Redis it fails open (an error
+# is a miss, cafe/common/cache.py) and gives up quickly on a frozen server.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "cafe.common.cache.FailOpenRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=0.5, socket_timeout=0.5
+    )
 
 # --- People and login ---------------------------------------------------------------
 
@@ -178,7 +188,6 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
-SESSION_ENGINE = "cafe.org.session_store"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -277,17 +286,6 @@ CELERY_TASK_ALWAYS_EAGER = env.bool(
     "CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL
 )
 CELERY_TASK_EAGER_PROPAGATES = False
-# Whole pages cached per person until their data changes (cafe/pagecache.py). Safe
-# when the cache is shared by every process that writes (Redis), or when everything
-# runs in one process (local-memory cache and in-process tasks, the embedded
-# default); off for a local-memory cache behind a broker, where a worker's write
-# would not reach the web processes' caches.
-CAFE_PAGE_CACHE = env.bool(
-    "CAFE_PAGE_CACHE",
-    default=not CACHES["default"]["BACKEND"].endswith("LocMemCache")
-    or CELERY_TASK_ALWAYS_EAGER,
-)
-CAFE_PAGE_CACHE_SECONDS = env.int("CAFE_PAGE_CACHE_SECONDS", default=600)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True

@@ -20,9 +20,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests call tasks in-process unless a test starts a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
-# One process, as in the embedded default: pages are cached, so every test that
-# visits a page twice also checks that the second visit shows what changed.
-CAFE_PAGE_CACHE = True
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -83,14 +83,9 @@ class ProposalsConfig(AppConfig):
         register_personal_data(proposals_section)
         register_personal_data(supports_section)
 
-        from cafe import generations
-
         from .dashboard import watch_dashboard_sources
         from .demo import seed_proposals
-        from .models import Proposal
-        from .selectors import SEARCH_GENERATION
 
         watch_dashboard_sources()
-        generations.watch(SEARCH_GENERATION, Proposal)
 
         register_demo_step(seed_proposals)

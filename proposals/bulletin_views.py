@@ -8,14 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cafe.access import authenticated, role_required
-from cafe.fragments import render_rows
 from cafe.notify.models import Delivery
 from cafe.notify.services import retry_failed
-from cafe.pagecache import cached_page
 
 from . import bulletin as service
 from .forms import BulletinNoteForm
@@ -68,11 +67,8 @@ def bulletin_compose(request):
 
 @role_required(can_moderate)
 @require_http_methods(["GET", "POST"])
-@cached_page
 def bulletin_edit(request, pk):
-    # The content (a month of sessions and proposals) is read only to render a
-    # preview the cache lacks: ``data_version`` stands for it in the cache key.
-    edition = get_object_or_404(Bulletin.objects.defer("data"), pk=pk)
+    edition = get_object_or_404(Bulletin, pk=pk)
     form = BulletinNoteForm(
         request.POST or None, initial={"note": edition.editorial_note}
     )
@@ -101,19 +97,16 @@ def bulletin_edit(request, pk):
 
 
 def _preview(edition: Bulletin):
-    """The content as the e-mail tells it (``digest``), rendered once per version of
-    the edition (its note, its status, its recomposed content)."""
-
-    def content(context):
-        data = Bulletin.objects.values_list("data", flat=True).get(pk=edition.pk)
-        return {"data": service.digest(data, context["limit"])}
-
-    [html] = render_rows(
+    """The content as the e-mail tells it (``digest``)."""
+    limit = settings.PROPOSALS_BULLETIN_SECTION_ITEMS
+    return render_to_string(
         "proposals/bulletin/_content.html",
-        [{"bulletin": edition, "limit": settings.PROPOSALS_BULLETIN_SECTION_ITEMS}],
-        complete=content,
+        {
+            "bulletin": edition,
+            "limit": limit,
+            "data": service.digest(edition.data, limit),
+        },
     )
-    return html
 
 
 def _failed(edition: Bulletin):

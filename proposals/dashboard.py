@@ -12,9 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Aggregate, Count, F, FloatField, Q, Window
 from django.db.models.functions import Coalesce, Extract, TruncMonth
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cafe import generations
@@ -424,34 +422,10 @@ def cached_dashboard(*, period: Period, dependency=None) -> Dashboard:
     return data
 
 
-def cached_dashboard_html(*, period: Period, dependency=None) -> str:
-    """The dashboard's figures, charts' data, tables and lists as HTML
-    (``proposals/_dashboard_body.html``), cached under the figures' own key: the
-    page is exactly as fresh as the figures, and renders once per change."""
-    from cafe.fragments import templates_digest
-
-    key = ":".join(
-        (
-            _cache_key(period, dependency, timezone.localdate()),
-            "html",
-            templates_digest(),
-            translation.get_language() or "",
-        )
-    )
-    html = cache.get(key)
-    if html is None:
-        data = cached_dashboard(period=period, dependency=dependency)
-        html = render_to_string(
-            "proposals/_dashboard_body.html",
-            {"dashboard": data, "charts": chart_payload(data), "statuses": S.choices},
-        )
-        cache.set(key, html, timeout=settings.PROPOSALS_DASHBOARD_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - template output, escaped
-
-
 def watch_dashboard_sources() -> None:
     """Connect the invalidation to every model the figures read."""
     from cafe.org.models import Dependency
 
     sources = [Proposal, StatusChange, Session, Registration, Feedback, Dependency]
-    generations.watch(GENERATION, *sources, get_user_model())
+    generations.watch(GENERATION, *sources)
+    generations.watch(GENERATION, get_user_model(), ignored_fields={"last_login"})

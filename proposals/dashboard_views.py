@@ -3,11 +3,9 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from cafe.access import role_required
-from cafe.pagecache import cached_page
 
 from . import dashboard, exports
 from .forms import DashboardFilterForm
@@ -31,9 +29,9 @@ def _filters(request):
 
 @role_required(can_view_dashboard)
 @require_GET
-@cached_page
 def dashboard_page(request):
     form, period, dependency = _filters(request)
+    figures = dashboard.cached_dashboard(period=period, dependency=dependency)
     return render(
         request,
         "proposals/dashboard.html",
@@ -41,14 +39,9 @@ def dashboard_page(request):
             "form": form,
             "period": period,
             "dependency": dependency,
-            "body": dashboard.cached_dashboard_html(
-                period=period, dependency=dependency
-            ),
-            # The figures themselves, for whoever reads the context (the body above
-            # is already rendered from them): read only when asked for.
-            "dashboard": SimpleLazyObject(
-                lambda: dashboard.cached_dashboard(period=period, dependency=dependency)
-            ),
+            "dashboard": figures,
+            "charts": dashboard.chart_payload(figures),
+            "statuses": dashboard.S.choices,
         },
     )
 

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from cafe.datefields import DateField
 from cafe.org.forms import CrispyFormMixin, bootstrap_classes
 from cafe.org.models import Dependency
-from cafe.widgets import CachedModelChoiceField, ListSelect, cached_pairs
 from sessions_app.models import Session, Topic
 
 from .models import Proposal
@@ -254,14 +253,7 @@ class TitleChoiceIterator(ModelChoiceIterator):
             yield ("", self.field.empty_label)
         shown = getattr(self.field, "shown", None)
         queryset = self.queryset if shown is None else shown
-        if self.field.shown_cache_name:
-            yield from cached_pairs(
-                queryset.model,
-                self.field.shown_cache_name,
-                lambda: queryset.values_list("pk", "title"),
-            )
-        else:
-            yield from queryset.values_list("pk", "title")
+        yield from queryset.values_list("pk", "title")
 
 
 class TitleChoiceField(forms.ModelChoiceField):
@@ -269,7 +261,6 @@ class TitleChoiceField(forms.ModelChoiceField):
 
     iterator = TitleChoiceIterator
     shown = None
-    shown_cache_name = ""  # set: the options of ``shown`` come from the cache
 
 
 class ProposalFilterForm(forms.Form):
@@ -278,20 +269,17 @@ class ProposalFilterForm(forms.Form):
         label=_("Estado"),
         required=False,
         choices=[("", _("Todos")), *Proposal.Status.choices],
-        widget=ListSelect,
     )
     tipo = forms.ChoiceField(
         label=_("Tipo"),
         required=False,
         choices=[("", _("Todos")), *Proposal.Kind.choices],
-        widget=ListSelect,
     )
-    tema = CachedModelChoiceField(
+    tema = forms.ModelChoiceField(
         label=_("Tema"),
         required=False,
         queryset=Topic.objects.all(),
         empty_label=_("Todos"),
-        cache_name="temas",
     )
     # Any published or held session is accepted (the link "Ver todas las propuestas
     # de esta sesión" of every session page), but the select offers only the recent
@@ -304,18 +292,16 @@ class ProposalFilterForm(forms.Form):
             status__in=[Session.Status.PUBLISHED, Session.Status.HELD]
         ).order_by("-starts_at"),
         empty_label=_("Todas"),
-        widget=ListSelect,
         help_text=_(
             "Sesiones de los últimos tres meses y próximas. Las anteriores, desde la "
             "página de cada sesión."
         ),
     )
-    dependencia = CachedModelChoiceField(
+    dependencia = forms.ModelChoiceField(
         label=_("Dependencia responsable"),
         required=False,
         queryset=Dependency.objects.filter(is_active=True),
         empty_label=_("Todas"),
-        cache_name="dependencias-activas",
     )
     orden = forms.ChoiceField(
         label=_("Ordenar por"),
@@ -326,7 +312,6 @@ class ProposalFilterForm(forms.Form):
             ("apoyos", _("Más apoyadas")),
             ("vencimiento", _("Fecha de cumplimiento")),
         ],
-        widget=ListSelect,
     )
     vencidas = forms.BooleanField(label=_("Solo compromisos vencidos"), required=False)
 
@@ -342,8 +327,6 @@ class ProposalFilterForm(forms.Form):
         chosen = str(self.data.get("sesion", "")) if self.is_bound else ""
         if chosen.isascii() and chosen.isdigit() and len(chosen) <= 18:
             shown |= Q(pk=int(chosen))  # an older session chosen from its page
-        else:  # the usual options: the same for everyone all day
-            field.shown_cache_name = f"sesiones-recientes:{today}"
         field.shown = field.queryset.filter(shown)
 
 
@@ -358,12 +341,11 @@ class DashboardFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    dependencia = CachedModelChoiceField(
+    dependencia = forms.ModelChoiceField(
         label=_("Dependencia"),
         required=False,
         queryset=Dependency.objects.filter(is_active=True),
         empty_label=_("Toda la entidad"),
-        cache_name="dependencias-activas",
     )
 
     def __init__(self, *args, **kwargs):

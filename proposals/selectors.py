@@ -1,11 +1,8 @@
 """Reads of the proposals app: one fixed set of queries per page."""
 
-import hashlib
-
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from cafe import generations
 from cafe.org.permissions import can_answer_proposals, is_liaison
 
 from .models import Proposal, StatusChange, Support
@@ -66,37 +63,6 @@ def proposal_list(*, user, filters: dict):
     if order[0] == "due_date":
         queryset = queryset.filter(due_date__isnull=False)
     return queryset.order_by(*order)
-
-
-SEARCH_GENERATION = "proposals-search"
-
-
-def search_cache_key(*, user, filters: dict) -> str | None:
-    """The cache key of a search's ranked pages (``IdsFirstPaginator(cache_key=)``),
-    or None when the results are not cached: only a search sorted by relevance, whose
-    order moves with the proposals' texts, states and visibility (saves and deletes,
-    which bump ``SEARCH_GENERATION``; new proposals, even bulk-inserted, change the
-    highest id), not with their supports (counted by bulk updates). The page's rows
-    are read afresh with every filter, so a cached page never shows a proposal that
-    no longer matches or was hidden meanwhile."""
-    if not filters.get("q") or filters.get("orden"):
-        return None
-    newest = Proposal.objects.order_by("-pk").values_list("pk", flat=True).first()
-    identity = repr(
-        (
-            generations.generation(SEARCH_GENERATION),
-            newest,
-            timezone.localdate(),  # "vencidas" is relative to today
-            can_see_hidden(user),
-            user.pk if filters.get("mias") else None,
-            sorted(
-                (name, getattr(value, "pk", value))
-                for name, value in filters.items()
-                if value not in (None, "", False)
-            ),
-        )
-    )
-    return "search:" + hashlib.blake2b(identity.encode(), digest_size=20).hexdigest()
 
 
 def overdue(queryset=None, today=None):

@@ -12,8 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cafe.access import authenticated, role_required
 from cafe.org.permissions import can_answer_proposals, is_liaison, is_liaison_of
-from cafe.pagecache import cached_page
-from cafe.paging import IdsFirstPaginator
 from sessions_app.models import Session
 
 from . import forms, selectors, services
@@ -30,24 +28,19 @@ def _report(request, error) -> None:
 
 @role_required(authenticated)
 @require_GET
-@cached_page
 def proposal_list(request):
     form = forms.ProposalFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = IdsFirstPaginator(
-        selectors.proposal_list(user=request.user, filters=filters),
-        20,
-        count_with_page=bool(filters.get("q")),  # a search reads every match anyway
-        cache_key=selectors.search_cache_key(user=request.user, filters=filters),
+    page = Paginator(
+        selectors.proposal_list(user=request.user, filters=filters), 20
     ).get_page(request.GET.get("pagina"))
     return render(request, "proposals/list.html", {"form": form, "page": page})
 
 
 @role_required(authenticated)
 @require_GET
-@cached_page
 def my_proposals(request):
-    page = IdsFirstPaginator(
+    page = Paginator(
         selectors.proposal_list(user=request.user, filters={"mias": True}), 20
     ).get_page(request.GET.get("pagina"))
     return render(request, "proposals/mine.html", {"page": page})
@@ -109,7 +102,6 @@ def _allowed_statuses(user, proposal) -> set[str]:
 
 @role_required(authenticated)
 @require_GET
-@cached_page
 def proposal_detail(request, pk):
     proposal = _visible(request, pk)
     user = request.user

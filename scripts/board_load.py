@@ -38,7 +38,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 DATABASE = "cafe_board_load"
 SECRET_KEY = secrets.token_urlsafe(50)
-AUTH_BACKEND = "cafe.org.backends.CachedPermissionBackend"
+AUTH_BACKEND = "cafe.org.password_login.PasswordPolicyBackend"
 REQUEST_TIMEOUT_S = 120
 READY_TIMEOUT_S = 30
 POLL_EVERY_S = 0.5

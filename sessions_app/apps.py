@@ -12,14 +12,11 @@ class SessionsConfig(AppConfig):
         from cafe.org.demo import register_demo_step
         from cafe.org.navigation import NavItem, register_nav_item
         from cafe.org.selectors import register_personal_data
-        from cafe.widgets import watch_choices
 
         from .demo import seed_sessions
-        from .models import Session, Topic
         from .permissions import can_manage_sessions, can_review_minutes
         from .personal_data import registrations_section, survey_section
 
-        watch_choices(Session, Topic)
         register_nav_item(
             NavItem(
                 _("Sesiones"),
@@ -69,3 +66,10 @@ class SessionsConfig(AppConfig):
         from .services.departures import on_people_deactivated
 
         people_deactivated.connect(on_people_deactivated, dispatch_uid="release_seats")
+
+        from cafe.notify.deferred import register_builder
+
+        from .emails import REGISTRATION_MESSAGES, build_registration_message
+
+        for what in REGISTRATION_MESSAGES:
+            register_builder(f"registration_{what}", build_registration_message)

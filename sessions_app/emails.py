@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from cafe.branding import absolute_url
+from cafe.notify.deferred import Built, queue_for_build
 from cafe.notify.ics import CalendarEvent, build_ics
 from cafe.notify.services import Attachment, send_templated
 
@@ -70,39 +71,50 @@ def _context(session: Session, registration: Registration | None = None, **extra
 
 
 def registration_received(registration: Registration) -> None:
-    """Confirmation (with the invitation) or the waitlist notice."""
-    session, user = registration.session, registration.user
-    if registration.status == Registration.Status.CONFIRMED:
-        send_templated(
-            key=f"registration:{registration.pk}:confirmed",
-            template="sessions/registration_confirmed",
-            context=_context(session, registration),
-            to=user.email,
-            recipient=user,
-            kind="registration_confirmed",
-            attachments=(ics_attachment(session, user),),
-        )
-    else:
-        send_templated(
-            key=f"registration:{registration.pk}:waitlisted",
-            template="sessions/registration_waitlisted",
-            context=_context(session, registration),
-            to=user.email,
-            recipient=user,
-            kind="registration_waitlisted",
-        )
+    """Confirmation (with the invitation) or the waitlist notice: the outbox row now,
+    in the caller's transaction; its text and .ics after commit
+    (``build_registration_message``), out of the session's lock."""
+    what = (
+        "confirmed"
+        if registration.status == Registration.Status.CONFIRMED
+        else "waitlisted"
+    )
+    _queue_registration_message(registration, what)
 
 
 def registration_promoted(registration: Registration) -> None:
-    session, user = registration.session, registration.user
-    send_templated(
-        key=f"registration:{registration.pk}:promoted",
-        template="sessions/registration_promoted",
-        context=_context(session, registration),
+    """A seat freed for someone waiting: as ``registration_received``."""
+    _queue_registration_message(registration, "promoted")
+
+
+REGISTRATION_MESSAGES = ("confirmed", "waitlisted", "promoted")
+
+
+def _queue_registration_message(registration: Registration, what: str) -> None:
+    user = registration.user
+    queue_for_build(
+        key=f"registration:{registration.pk}:{what}",
+        kind=f"registration_{what}",
         to=user.email,
         recipient=user,
-        kind="registration_promoted",
-        attachments=(ics_attachment(session, user),),
+    )
+
+
+def build_registration_message(delivery) -> Built | None:
+    """The message of a row queued by ``_queue_registration_message``, from the
+    registration as it is now (None if it is gone)."""
+    _prefix, pk, what = delivery.idempotency_key.split(":")
+    registration = (
+        Registration.objects.select_related("session", "user").filter(pk=pk).first()
+    )
+    if registration is None:
+        return None
+    session, user = registration.session, registration.user
+    attachments = () if what == "waitlisted" else (ics_attachment(session, user),)
+    return Built(
+        template=f"sessions/registration_{what}",
+        context=_context(session, registration),
+        attachments=attachments,
     )
 
 

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from cafe.datefields import DateField, MonthField, parse_month
 from cafe.org.forms import CrispyFormMixin, bootstrap_classes, https_urls
 from cafe.org.models import Dependency
-from cafe.widgets import CachedModelChoiceField, ListSelect
 
 from .models import Feedback, Minutes, Session, Topic
 
@@ -124,25 +123,22 @@ class RegistrationForm(forms.Form):
 
 class SessionFilterForm(forms.Form):
     mes = MonthField(label=_("Mes"), required=False)
-    dependencia = CachedModelChoiceField(
+    dependencia = forms.ModelChoiceField(
         label=_("Dependencia"),
         queryset=Dependency.objects.filter(is_active=True),
         required=False,
         empty_label=_("Todas"),
-        cache_name="dependencias-activas",
     )
-    tema = CachedModelChoiceField(
+    tema = forms.ModelChoiceField(
         label=_("Tema o campaña"),
         queryset=Topic.objects.filter(is_active=True),
         required=False,
         empty_label=_("Todos"),
-        cache_name="temas-activos",
     )
     modalidad = forms.ChoiceField(
         label=_("Modalidad"),
         choices=[("", _("Todas")), *Session.Format.choices],
         required=False,
-        widget=ListSelect,
     )
 
     def __init__(self, *args, **kwargs):

@@ -13,7 +13,6 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -184,33 +183,6 @@ def upcoming_sessions(
     )
     return queryset.select_related("topic", "dependency").order_by(
         "audience_rank", "starts_at", "pk"
-    )
-
-
-def first_end(sessions):
-    """When the first of ``sessions`` (a queryset) ends: a list of sessions not yet
-    ended changes then."""
-    return sessions.order_by().aggregate(first=Min("ends_at"))["first"]
-
-
-def session_moments(session: Session) -> tuple:
-    """The moments at which what a page shows of ``session`` changes by itself:
-    registrations open and close, it starts (no more cancelling), it ends."""
-    return (
-        session.registration_opens_at,
-        session.registration_closes_at,
-        session.starts_at,
-        session.ends_at,
-    )
-
-
-def rotation_moments(row) -> tuple:
-    """A rotation row changes when its next session starts, and is flagged when its
-    last held session falls out of the period."""
-    months = settings.SESSIONS_ROTATION_MONTHS
-    return (
-        row.next_scheduled,
-        row.last_held + relativedelta(months=months) if row.last_held else None,
     )
 
 

@@ -123,25 +123,25 @@ def test_runs_on_postgresql_in_ci(postgres):
     assert postgres.vendor == "postgresql"
 
 
-PRINT_PAGE_CACHE = (
+PRINT_CONNECTIONS_AND_CACHE = (
     "import django; django.setup(); from django.conf import settings as s; "
-    "print(s.CAFE_PAGE_CACHE)"
+    "d = s.DATABASES['default']; c = s.CACHES['default']; "
+    "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], c['BACKEND'], "
+    "c.get('OPTIONS', {}).get('socket_timeout'))"
 )
 
 
-@pytest.mark.parametrize(
-    ("cache_url", "broker", "flag", "expected"),
-    [
-        ("locmemcache://", "", None, "True"),  # embedded: one process
-        ("locmemcache://", "redis://127.0.0.1:6379/0", None, "False"),
-        ("redis://127.0.0.1:6379/1", "redis://127.0.0.1:6379/0", None, "True"),
-        ("locmemcache://", "", "0", "False"),
-    ],
-)
-def test_pages_are_cached_only_where_every_writer_shares_the_cache(
-    cache_url, broker, flag, expected
-):
-    env = {"CACHE_URL": cache_url, "CELERY_BROKER_URL": broker}
-    if flag is not None:
-        env["CAFE_PAGE_CACHE"] = flag
-    assert run_python(PRINT_PAGE_CACHE, **env) == expected
+def test_production_keeps_database_connections_and_a_fail_open_cache():
+    env = {**PRODUCTION_ENV, "CACHE_URL": "redis://127.0.0.1:6379/2"}
+    assert run_python(PRINT_CONNECTIONS_AND_CACHE, **env) == (
+        "60 True cafe.common.cache.FailOpenRedisCache 0.5"
+    )
+
+
+def test_debug_opens_a_connection_per_request_unless_told_otherwise():
+    out = run_python(PRINT_CONNECTIONS_AND_CACHE, DJANGO_DEBUG="1")
+    assert out == "0 True django.core.cache.backends.locmem.LocMemCache None"
+    out = run_python(
+        PRINT_CONNECTIONS_AND_CACHE, DJANGO_DEBUG="1", DJANGO_CONN_MAX_AGE="30"
+    )
+    assert out.startswith("30 True")

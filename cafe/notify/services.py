@@ -20,6 +20,7 @@ import html
 import logging
 import secrets
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -124,16 +125,27 @@ def enqueue_on_commit(delivery_id: int) -> None:
     transaction.on_commit(partial(enqueue, delivery_id))
 
 
+# After a failed publish, this process leaves that broker alone for a few seconds:
+# nobody else waits for its timeout, and the rows wait for the sweeper.
+BROKER_PAUSE_SECONDS = 5
+_broker_paused_until: dict[str, float] = {}
+
+
 def enqueue(delivery_id: int) -> bool:
-    """Publish the delivery task; a broker failure is logged, never raised.
+    """Publish the delivery task once, without retrying; a broker failure is logged,
+    never raised (the row stays pending and the sweeper enqueues it later).
 
     Returns whether the task was published (or ran, in eager mode).
     """
     from .tasks import deliver_email
 
+    broker = str(deliver_email.app.conf.broker_write_url or "")
+    if time.monotonic() < _broker_paused_until.get(broker, 0.0):
+        return False
     try:
-        deliver_email.delay(delivery_id)
+        deliver_email.apply_async((delivery_id,), retry=False)
     except Exception:  # broker down or frozen: the sweeper will pick the row up
+        _broker_paused_until[broker] = time.monotonic() + BROKER_PAUSE_SECONDS
         logger.warning(
             "outbox: could not enqueue delivery %s; left pending", delivery_id
         )
@@ -230,6 +242,10 @@ def deliver(*, delivery_id: int) -> str:
     delivery = _claim(delivery_id)
     if delivery is None:
         return "skipped"
+    from .deferred import build
+
+    if not build(delivery):
+        return "failed"
     connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
     try:
         build_message(delivery, connection=connection).send()

@@ -8,20 +8,9 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organización y personas")
 
     def ready(self):
-        from django.utils.autoreload import file_changed
-
-        from cafe import pagecache
-        from cafe.fragments import forget_templates
-        from cafe.widgets import watch_choices
-
         from . import signals  # noqa: F401
-        from .models import Dependency
         from .navigation import NavItem, register_nav_item
         from .permissions import authenticated, can_view_outbox
-
-        watch_choices(Dependency)
-        pagecache.connect_signals()
-        file_changed.connect(forget_templates, dispatch_uid="cafe_forget_templates")
 
         register_nav_item(NavItem(_("Inicio"), "home", authenticated, order=0))
         register_nav_item(

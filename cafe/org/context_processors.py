@@ -5,7 +5,7 @@ from django.utils.functional import SimpleLazyObject
 
 from cafe.branding import brand
 
-from .navigation import nav_for, nav_markup
+from .navigation import nav_for
 
 
 def site(request):
@@ -17,9 +17,8 @@ def site(request):
 
     return {
         **brand(),
-        # The top bar, as HTML (cached per set of entries); the entries themselves,
-        # with the home page's descriptions, only where a template reads them.
-        "nav_markup": nav_markup(user, request.path) if signed_in else "",
+        # The entries, with the home page's descriptions, read only where a
+        # template shows them.
         "nav_items": SimpleLazyObject(
             lambda: [item for item in nav() if item["section"] == "main"]
         ),

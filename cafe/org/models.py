@@ -143,13 +143,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("fecha de aceptación del aviso"), null=True, blank=True
     )
 
-    authz_version = models.PositiveIntegerField(
-        _("versión de permisos"),
-        default=0,
-        editable=False,
-        help_text=_("Aumenta con cada cambio de roles o permisos de la persona."),
-    )
-
     objects = UserManager()
 
     USERNAME_FIELD = "email"

@@ -4,14 +4,10 @@ Each app registers its entries (in ``AppConfig.ready``) with the predicate that 
 who sees them; the base template shows each person only what they can use.
 """
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import translation
-from django.utils.safestring import mark_safe
+from django.urls import reverse
 
 
 @dataclass(frozen=True)
@@ -31,11 +27,6 @@ def register_nav_item(item: NavItem) -> None:
     if all(existing.url_name != item.url_name for existing in _items):
         _items.append(item)
         _items.sort(key=lambda i: i.order)
-
-
-@functools.lru_cache(maxsize=256)
-def _url(url_name: str, _urlconf, _prefix: str) -> str:
-    return reverse(url_name)
 
 
 def nav_for(user, request_path: str = "") -> list[dict]:
@@ -66,32 +57,6 @@ def _visible(user, request_path: str) -> tuple[tuple[int, ...], int]:
 
 
 def _entries(visible: tuple[int, ...]):
-    prefix, urlconf = get_script_prefix(), get_urlconf()
     for index in visible:
         item = _items[index]
-        yield index, item, _url(item.url_name, urlconf, prefix)
-
-
-def nav_markup(user, request_path: str) -> str:
-    """The top bar's entries for ``user`` as HTML: rendered once per set of entries,
-    current entry and language, in each process (nothing in it is stored data)."""
-    visible, current = _visible(user, request_path)
-    return _markup(
-        visible, current, translation.get_language(), get_urlconf(), get_script_prefix()
-    )
-
-
-@functools.lru_cache(maxsize=1024)
-def _markup(visible, current, _language, _urlconf, _prefix) -> str:
-    items = [
-        {"label": item.label, "url": url, "current": index == current}
-        for index, item, url in _entries(visible)
-        if item.section == "main"
-    ]
-    return mark_safe(  # noqa: S308 - template output, escaped
-        render_to_string("includes/nav.html", {"items": items})
-    )
-
-
-def forget_markup() -> None:
-    _markup.cache_clear()
+        yield index, item, reverse(item.url_name)

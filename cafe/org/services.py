@@ -4,7 +4,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session as DjangoSession
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from . import roles
@@ -64,38 +63,3 @@ def update_preferences(*, user, wants_invitations: bool, wants_reminders: bool) 
     )
     user.wants_invitations = wants_invitations
     user.wants_reminders = wants_reminders
-
-
-# --- Permission cache (cafe.org.backends) -------------------------------------------
-
-
-def touch_authorization(user_ids=None) -> None:
-    """These people's roles or permissions changed (everyone's, with None): their
-    next request reads them again, in every process (``User.authz_version``)."""
-    users = get_user_model().objects.all()
-    if user_ids is not None:
-        users = users.filter(pk__in=list(user_ids))
-    users.update(authz_version=F("authz_version") + 1)
-
-
-def group_member_ids(group_ids) -> list[int]:
-    return list(
-        get_user_model()
-        .objects.filter(groups__in=list(group_ids))
-        .values_list("pk", flat=True)
-    )
-
-
-def permission_holder_ids(permission) -> list[int]:
-    """The people holding ``permission`` directly (not through a group)."""
-    return list(
-        get_user_model()
-        .objects.filter(user_permissions=permission)
-        .values_list("pk", flat=True)
-    )
-
-
-def permission_group_ids(permission) -> list[int]:
-    return list(
-        Group.objects.filter(permissions=permission).values_list("pk", flat=True)
-    )

@@ -3,7 +3,9 @@
 Every registration and cancellation of a session runs in one short transaction that
 first locks the session row (``SELECT ... FOR NO KEY UPDATE``), so seat counting and
 promotion are serialised per session. A partial unique constraint (one live
-registration per person and session) makes double clicks harmless.
+registration per person and session) makes double clicks harmless. The lock covers
+the seat decision only: the e-mails' outbox rows are written in the same transaction,
+but their text and .ics are rendered after commit (``cafe.notify.deferred``).
 """
 
 from django.core.exceptions import ValidationError

@@ -1,5 +1,5 @@
-"""The filters' dependency and topic options come from the cache (cafe.widgets),
-and any save or delete through the models is seen by the next page."""
+"""The filters' dependency and topic options follow every save or delete on the
+next page."""
 
 import pytest
 from django.urls import reverse
@@ -42,7 +42,7 @@ def test_a_chosen_option_is_selected_and_validated_against_the_database(
 ):
     client = login(servidor)
     office = Dependency.objects.create(name="Oficina Asesora de Planeación")
-    filters(client)  # the options are cached with the office in them
+    filters(client)  # the page offered the office
     Dependency.objects.filter(pk=office.pk).update(is_active=False)  # no signal
     page = client.get(reverse("sessions:list"), {"dependencia": office.pk})
     html = page.content.decode()

@@ -308,8 +308,8 @@ def test_attendance_is_taken_on_the_day_only(comunicaciones):
 def test_attendance_rows_carry_a_working_csrf_token_and_follow_each_check_in(
     comunicaciones,
 ):
-    """The rows come from the cache (cafe.fragments) after the first visit: each
-    still posts with the request's CSRF token, and a check-in shows at once."""
+    """Each row posts with the request's CSRF token, and a check-in shows at
+    once."""
     import re
 
     from django.test import Client
@@ -326,7 +326,7 @@ def test_attendance_rows_carry_a_working_csrf_token_and_follow_each_check_in(
     client = Client(enforce_csrf_checks=True)
     client.force_login(comunicaciones)
     page = f"/sesiones/{session.pk}/asistencia/"
-    client.get(page)  # renders and caches the rows
+    client.get(page)
     html = client.get(page).content.decode()
     assert "csrf-token-of-the-request" not in html
     row = html[html.index(f'<tr id="asistencia-{second.pk}"') :]

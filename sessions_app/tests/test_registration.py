@@ -335,9 +335,8 @@ def test_registrations_appear_in_my_data_export(login, servidor):
     assert section["registros"][0]["Necesidades"] == "Rampa"
 
 
-def test_cached_session_cards_show_each_persons_state_and_every_change(login, servidor):
-    """Cards come from the cache after the first visit (cafe.fragments); the key
-    holds the person's state and the session's values, so nothing stale shows."""
+def test_session_cards_show_each_persons_state_and_every_change(login, servidor):
+    """Each person sees their own state on a card, and every change at once."""
     session = SessionFactory(title="Café con Talento Humano", capacity=2)
     other = UserFactory(dependency=servidor.dependency)
 

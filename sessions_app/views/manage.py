@@ -12,9 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cafe.access import role_required
-from cafe.fragments import render_rows
 from cafe.org.models import Dependency
-from cafe.pagecache import cached_page, changes_at, csrf_token
 
 from .. import selectors, services
 from ..forms import (
@@ -260,21 +258,14 @@ def _plan_warnings(rows) -> list[str]:
 
 @manage
 @require_GET
-@cached_page
 def rotation(request):
     page = Paginator(selectors.rotation(), 20).get_page(request.GET.get("pagina"))
-    for row in page.object_list:
-        changes_at(request, *selectors.rotation_moments(row))
     return render(
         request,
         "sessions/manage/rotation.html",
         {
             "page": page,
             "rows": page.object_list,
-            "row_html": render_rows(
-                "sessions/manage/_rotation_row.html",
-                ({"d": d} for d in page.object_list),
-            ),
             "months": settings.SESSIONS_ROTATION_MONTHS,
         },
     )
@@ -282,7 +273,6 @@ def rotation(request):
 
 @manage
 @require_GET
-@cached_page
 def attendance(request, pk):
     session = get_object_or_404(Session.objects.select_related("dependency"), pk=pk)
     registrations = list(selectors.attendance_list(session=session))
@@ -292,11 +282,6 @@ def attendance(request, pk):
         {
             "session": session,
             "registrations": registrations,
-            "rows": render_rows(
-                "sessions/manage/_attendance_row.html",
-                ({"registration": r} for r in registrations),
-                csrf_token=csrf_token(request),
-            ),
             "present": sum(1 for r in registrations if r.checked_in_at),
             "walk_in_form": WalkInForm(),
         },

@@ -10,9 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cafe.access import authenticated, role_required
-from cafe.fragments import render_rows
 from cafe.notify.ics import build_ics
-from cafe.pagecache import cached_page, changes_at
 
 from .. import selectors, services
 from ..emails import calendar_event
@@ -28,7 +26,6 @@ SHOW_ALL = "ver"
 
 @role_required(authenticated)
 @require_GET
-@cached_page
 def session_list(request):
     form = SessionFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -45,15 +42,7 @@ def session_list(request):
     )
     page = Paginator(sessions, 20).get_page(request.GET.get("pagina"))
     now = timezone.now()
-    # A card's state changes when registrations open or close; the list, when the
-    # first of the sessions filtered ends.
-    changes_at(request, selectors.first_end(sessions))
-    for session in page.object_list:
-        changes_at(request, *selectors.session_moments(session))
     cards = [(s, selectors.card_state(s, request.user, now)) for s in page.object_list]
-    card_rows = render_rows(
-        "sessions/_card.html", ({"session": s, "state": state} for s, state in cards)
-    )
     return render(
         request,
         "sessions/list.html",
@@ -61,7 +50,6 @@ def session_list(request):
             "form": form,
             "page": page,
             "cards": cards,
-            "card_rows": card_rows,
             "show_all": show_all,
             "toggle_query": _toggle_query(request, show_all),
         },
@@ -108,10 +96,8 @@ def _panel_context(request, session):
 
 @role_required(authenticated)
 @require_GET
-@cached_page
 def session_detail(request, pk):
     session = _visible_session(request, pk)
-    changes_at(request, *selectors.session_moments(session))
     context = _panel_context(request, session)
     context["minutes"] = selectors.published_minutes(session)
     context["extra_sections"] = session_sections(request, session)
@@ -208,11 +194,8 @@ def session_ics(request, pk):
 
 @role_required(authenticated)
 @require_GET
-@cached_page
 def my_sessions(request):
     upcoming, past = selectors.my_sessions(user=request.user)
-    for registration in upcoming:
-        changes_at(request, *selectors.session_moments(registration.session))
     return render(request, "sessions/mine.html", {"upcoming": upcoming, "past": past})
 
 

@@ -44,12 +44,3 @@ def hora(value):
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     return f"{local:%H:%M}"
-
-
-@register.simple_tag
-def cached_rows(template_name, items, name):
-    """``{% cached_rows "proposals/_row.html" page.object_list "proposal" as rows %}``:
-    the rows rendered once and then read from the cache (see cafe.fragments)."""
-    from cafe.fragments import render_rows
-
-    return render_rows(template_name, ({name: item} for item in items))
