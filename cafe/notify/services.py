@@ -19,6 +19,8 @@ import secrets
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
+from email import encoders
+from email.mime.base import MIMEBase
 from functools import partial
 
 from django.conf import settings
@@ -48,19 +50,24 @@ class Attachment:
     mimetype: str
     # Also add the content as an alternative part (text/calendar invitations).
     alternative: bool = False
+    # Shown inline: the HTML body refers to it as ``cid:<content_id>`` (an image).
+    content_id: str = ""
 
     def to_json(self) -> dict:
         if isinstance(self.content, bytes):
             content, encoding = base64.b64encode(self.content).decode("ascii"), "base64"
         else:
             content, encoding = self.content, "text"
-        return {
+        data = {
             "filename": self.filename,
             "mimetype": self.mimetype,
             "content": content,
             "encoding": encoding,
             "alternative": self.alternative,
         }
+        if self.content_id:
+            data["content_id"] = self.content_id
+        return data
 
 
 def render_email(template: str, context: dict) -> tuple[str, str, str]:
@@ -182,8 +189,22 @@ def build_message(
             content = base64.b64decode(content)
         if item.get("alternative"):
             message.attach_alternative(content, item["mimetype"])
-        message.attach(item["filename"], content, item["mimetype"].split(";")[0])
+        if item.get("content_id"):
+            message.attach(_inline_part(item, content))
+        else:
+            message.attach(item["filename"], content, item["mimetype"].split(";")[0])
     return message
+
+
+def _inline_part(item: dict, content: bytes) -> MIMEBase:
+    """An attachment the HTML body shows in place (``<img src="cid:...">``)."""
+    maintype, subtype = item["mimetype"].split(";")[0].split("/", 1)
+    part = MIMEBase(maintype, subtype)
+    part.set_payload(content)
+    encoders.encode_base64(part)
+    part.add_header("Content-ID", f"<{item['content_id']}>")
+    part.add_header("Content-Disposition", "inline", filename=item["filename"])
+    return part
 
 
 def _claim(delivery_id: int) -> Delivery | None:
