@@ -26,7 +26,7 @@ QR_CONTENT_ID = "codigo-asistencia"
 
 def pass_token(registration: Registration) -> str:
     """The signed personal code of ``registration``."""
-    return signing.dumps(registration.pk, salt=_SALT)
+    return signing.Signer(salt=_SALT).sign_object(registration.pk)
 
 
 def registration_id_from_pass(token) -> int | None:
@@ -34,8 +34,8 @@ def registration_id_from_pass(token) -> int | None:
     if not isinstance(token, str) or len(token) > 200:
         return None
     try:
-        value = signing.loads(token, salt=_SALT)
-    except signing.BadSignature:
+        value = signing.Signer(salt=_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):  # ValueError: signed, but not JSON
         return None
     if type(value) is not int or value <= 0:
         return None
@@ -80,3 +80,15 @@ def qr_svg(url: str, *, title: str) -> str:
         title=title,
     )
     return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S308
+
+
+def pass_registration(token) -> Registration | None:
+    """The registration a personal code stands for, with what the page shows."""
+    registration_id = registration_id_from_pass(token)
+    if registration_id is None:
+        return None
+    return (
+        Registration.objects.select_related("session", "user", "user__dependency")
+        .filter(pk=registration_id)
+        .first()
+    )

@@ -8,7 +8,12 @@ from .attendance import (
     record_walk_in,
     set_attendance,
 )
-from .checkin import check_in_from_room, check_in_with_pass, walk_in_from_room
+from .checkin import (
+    check_in_from_room,
+    check_in_with_pass,
+    check_room_code,
+    walk_in_from_room,
+)
 from .minutes import approve_minutes, return_minutes, save_minutes, submit_minutes
 from .registration import cancel_registration, register_attendee
 from .scheduling import (
@@ -32,6 +37,7 @@ __all__ = [
     "check_in",
     "check_in_from_room",
     "check_in_with_pass",
+    "check_room_code",
     "create_planned_sessions",
     "mark_session_held",
     "plan_month",

@@ -34,10 +34,9 @@ def check_in_with_pass(*, token: str, actor, now=None) -> tuple[Registration, bo
     return check_in(registration_id=registration_id, now=now)
 
 
-def _open_room(session_id: int, token: str, now) -> Session:
-    session = Session.objects.filter(pk=session_id).first()
-    if session is None:
-        raise ValidationError(_("La sesión no existe."))
+def check_room_code(*, session: Session, token: str, now) -> None:
+    """Raise a Spanish ``ValidationError`` unless ``token`` is the room code of
+    ``session`` now (read-only: the pages call it before offering the button)."""
     if not room_is_open(session, now):
         raise ValidationError(
             _(
@@ -52,6 +51,13 @@ def _open_room(session_id: int, token: str, now) -> Session:
                 "Escanee de nuevo el código que se muestra en la pantalla."
             )
         )
+
+
+def _open_room(session_id: int, token: str, now) -> Session:
+    session = Session.objects.filter(pk=session_id).first()
+    if session is None:
+        raise ValidationError(_("La sesión no existe."))
+    check_room_code(session=session, token=token, now=now)
     return session
 
 

@@ -1,11 +1,12 @@
 """Check-in from a phone: the personal QR read at the door, the room QR on the screen.
 
-The two check-in pages are opened by a phone camera, so they answer a GET: the
-personal one only for Comunicaciones (anyone else reads a page that says nothing about
-the code), the room one only with the code of this minute. Both are idempotent.
+A phone camera opens the check-in pages (GET): they show who or what the code is for
+and a button; the tap (POST) marks the person present, so no GET changes anything. The
+personal page is for Comunicaciones only (anyone else reads a page that says nothing
+about the code); the room page wants the code of this minute. Both are idempotent.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -15,8 +16,8 @@ from django_htmx.http import HTMX_STOP_POLLING
 
 from cafe.access import authenticated, role_required
 
-from .. import services
-from ..checkin import qr_svg, room_url
+from .. import selectors, services
+from ..checkin import pass_registration, qr_svg, room_url
 from ..models import Registration, Session
 from ..permissions import can_manage_sessions
 from ..room_token import ROOM_OPENS_BEFORE, room_is_open
@@ -30,26 +31,44 @@ def _result(request, status=200, **context):
     return render(request, RESULT, context, status=status)
 
 
+def _refused(request, error: ValidationError):
+    return _result(request, status=400, outcome="error", errors=error.messages)
+
+
 @role_required(authenticated)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def pass_checkin(request, token):
-    """Comunicaciones scanned the personal QR of a registered person."""
-    try:
-        registration, checked_in = services.check_in_with_pass(
-            token=token, actor=request.user
-        )
-    except PermissionDenied:
+    """Comunicaciones scanned the personal QR of a registered person: the page shows
+    who it is and marks them present with one tap (a second scan: already present).
+    Anyone else gets a page that says nothing about the code."""
+    if not can_manage_sessions(request.user):
         return _result(request, status=403, outcome="pass_refused")
-    except ValidationError as error:
-        return _result(request, status=400, outcome="error", errors=error.messages)
-    registration = Registration.objects.select_related(
-        "session", "user", "user__dependency"
-    ).get(pk=registration.pk)
+    if request.method == "POST":
+        try:
+            registration, checked_in = services.check_in_with_pass(
+                token=token, actor=request.user
+            )
+        except ValidationError as error:
+            return _refused(request, error)
+        outcome = "present" if checked_in else "already"
+        registration = pass_registration(token)
+    else:
+        registration = pass_registration(token)
+        if registration is None:
+            return _refused(
+                request, ValidationError(_("Este código de asistencia no es válido."))
+            )
+        if registration.status == Registration.Status.CANCELLED:
+            return _refused(
+                request, ValidationError(_("Esta inscripción fue cancelada."))
+            )
+        outcome = "already" if registration.checked_in_at else "confirm"
     return _result(
         request,
-        outcome="present" if checked_in else "already",
+        outcome=outcome,
         registration=registration,
         session=registration.session,
+        token=token,
         staff=True,
     )
 
@@ -57,30 +76,43 @@ def pass_checkin(request, token):
 @role_required(authenticated)
 @require_http_methods(["GET", "POST"])
 def room_checkin(request, pk, token):
-    """A person read the room QR with their own phone: they are marked present.
+    """A person read the room QR with their own phone: one tap marks them present.
 
-    Someone of the audience without a registration may record a walk-in (POST)."""
+    Someone of the audience without a registration is recorded as a walk-in; anyone
+    else is sent to the door. A GET only reads."""
     session = get_object_or_404(
         Session.objects.select_related("dependency"), pk=pk, status__in=ROOM_STATUSES
     )
     context = {"session": session, "token": token}
+    if request.method == "POST":
+        return _room_post(request, session, token, context)
     try:
-        if request.method == "POST":
-            registration = services.walk_in_from_room(
-                session_id=pk, user=request.user, token=token
-            )
-            checked_in = True
-        else:
-            registration, checked_in = services.check_in_from_room(
-                session_id=pk, user=request.user, token=token
-            )
+        services.check_room_code(session=session, token=token, now=timezone.now())
     except ValidationError as error:
-        if getattr(error, "code", None) == NOT_REGISTERED:
-            in_audience = session.is_in_audience(request.user)
-            return _result(
-                request, outcome="not_registered", can_walk_in=in_audience, **context
-            )
-        return _result(request, status=400, outcome="error", errors=error.messages)
+        return _refused(request, error)
+    registration = selectors.my_registration(session=session, user=request.user)
+    if registration is None:
+        return _result(
+            request,
+            outcome="not_registered",
+            can_walk_in=session.is_in_audience(request.user),
+            **context,
+        )
+    outcome = "already" if registration.checked_in_at else "confirm"
+    return _result(request, outcome=outcome, registration=registration, **context)
+
+
+def _room_post(request, session, token, context):
+    kwargs = {"session_id": session.pk, "user": request.user, "token": token}
+    try:
+        try:
+            registration, checked_in = services.check_in_from_room(**kwargs)
+        except ValidationError as error:
+            if getattr(error, "code", None) != NOT_REGISTERED:
+                raise
+            registration, checked_in = services.walk_in_from_room(**kwargs), True
+    except ValidationError as error:
+        return _refused(request, error)
     outcome = "present" if checked_in else "already"
     return _result(request, outcome=outcome, registration=registration, **context)
 
