@@ -7,7 +7,6 @@ check-in page refuses everyone else without saying anything about the registrati
 """
 
 from datetime import datetime
-from io import BytesIO
 
 import segno
 from django.core import signing
@@ -56,15 +55,6 @@ def room_url(session: Session, at: datetime) -> str:
 def has_room(session: Session) -> bool:
     """Check-in by QR is for sessions with a room (in person or hybrid)."""
     return session.has_place
-
-
-def qr_png(url: str) -> bytes:
-    """A PNG of the QR code of ``url`` (written by segno, no imaging library)."""
-    buffer = BytesIO()
-    segno.make(url, error="m", micro=False).save(
-        buffer, kind="png", scale=6, border=4, dark="#000000", light="#ffffff"
-    )
-    return buffer.getvalue()
 
 
 def qr_svg(url: str, *, title: str) -> str:

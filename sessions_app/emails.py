@@ -16,7 +16,7 @@ from cafe.branding import absolute_url
 from cafe.notify.ics import CalendarEvent, build_ics
 from cafe.notify.services import Attachment, send_templated
 
-from .checkin import QR_CONTENT_ID, QR_FILENAME, has_room, pass_url, qr_png
+from .checkin import QR_CONTENT_ID, QR_FILENAME, has_room, pass_url
 from .extensions import session_followups
 from .models import Registration, Session
 
@@ -74,7 +74,9 @@ def ics_attachment(
 
 def confirmed_attachments(registration: Registration) -> tuple[Attachment, ...]:
     """What a confirmed person's e-mail carries: the invitation and, for a session
-    with a room, the personal check-in QR (a PNG shown inline, its link in the .ics)."""
+    with a room, the personal check-in QR (a PNG shown inline, its link in the .ics).
+    The QR is drawn by the worker that sends the message, not under the caller's
+    lock."""
     session, user = registration.session, registration.user
     if not has_room(session):
         return (ics_attachment(session, user),)
@@ -83,9 +85,10 @@ def confirmed_attachments(registration: Registration) -> tuple[Attachment, ...]:
         ics_attachment(session, user, checkin_url=url),
         Attachment(
             filename=QR_FILENAME,
-            content=qr_png(url),
+            content=b"",
             mimetype="image/png",
             content_id=QR_CONTENT_ID,
+            qr_text=url,
         ),
     )
 

@@ -35,6 +35,7 @@ from cafe.branding import brand
 
 from .mime import SharedContentEmail, send_over, shared_body
 from .models import Delivery, MessageContent
+from .qr import qr_png
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,9 @@ class Attachment:
     alternative: bool = False
     # Shown inline: the HTML body refers to it as ``cid:<content_id>`` (an image).
     content_id: str = ""
+    # A QR code of this text, drawn as a PNG when the message is built (``content``
+    # stays empty): see ``cafe.notify.qr``.
+    qr_text: str = ""
 
     def to_json(self) -> dict:
         if isinstance(self.content, bytes):
@@ -67,6 +71,8 @@ class Attachment:
         }
         if self.content_id:
             data["content_id"] = self.content_id
+        if self.qr_text:
+            data["qr_text"] = self.qr_text
         return data
 
 
@@ -187,6 +193,8 @@ def build_message(
         content = item["content"]
         if item.get("encoding") == "base64":
             content = base64.b64decode(content)
+        if item.get("qr_text"):
+            content = qr_png(item["qr_text"])
         if item.get("alternative"):
             message.attach_alternative(content, item["mimetype"])
         if item.get("content_id"):

@@ -9,9 +9,10 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from cafe.notify.models import Delivery
+from cafe.notify.qr import qr_png
 from cafe.notify.services import build_message
 from sessions_app import services
-from sessions_app.checkin import QR_CONTENT_ID, pass_token, pass_url, qr_png
+from sessions_app.checkin import QR_CONTENT_ID, pass_token, pass_url
 from sessions_app.models import Registration, Session
 from sessions_app.room_token import room_token
 from sessions_app.tests.factories import RegistrationFactory, SessionFactory
@@ -217,6 +218,9 @@ def test_confirmation_carries_the_qr_inline_and_the_ics_the_link(servidor):
     url = pass_url(registration)
     assert f'src="cid:{QR_CONTENT_ID}"' in delivery.body_html
     assert "codigo-asistencia.png" in delivery.body_text
+    # The outbox row keeps the URL; the worker draws the image when it sends.
+    stored = next(a for a in delivery.attachments if a.get("qr_text"))
+    assert stored["qr_text"] == url
 
     raw = message_from_bytes(build_message(delivery).message().as_bytes())
     parts = {part.get_filename(): part for part in raw.walk() if part.get_filename()}
