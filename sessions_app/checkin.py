@@ -82,3 +82,12 @@ def pass_registration(token) -> Registration | None:
         .filter(pk=registration_id)
         .first()
     )
+
+
+def present_count(session: Session) -> int:
+    """How many people are checked in at ``session`` (one indexed count)."""
+    return (
+        Registration.objects.filter(session=session, checked_in_at__isnull=False)
+        .exclude(status=Registration.Status.CANCELLED)
+        .count()
+    )

@@ -60,8 +60,3 @@ def check_room_token(session: Session, token, at: datetime) -> bool:
         constant_time_compare(token, _token_for(session.pk, w))
         for w in (window, window - 1)
     )
-
-
-def seconds_to_next_window(at: datetime) -> int:
-    """Seconds until the code changes (the projector refreshes before that)."""
-    return WINDOW_SECONDS - int(at.timestamp()) % WINDOW_SECONDS

@@ -5,6 +5,8 @@ from email import message_from_bytes
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -195,6 +197,28 @@ def test_projector_before_the_start_and_after_the_end(login, comunicaciones):
         late = client.get(url)
     assert late.status_code == 286  # htmx stops polling
     assert "La sesión terminó" in late.text
+
+
+def test_projector_of_a_draft_says_so_and_stops_polling(login, comunicaciones):
+    session = running_session(status=Session.Status.DRAFT)
+    response = login(comunicaciones).get(f"/sesiones/{session.pk}/pantalla/codigo/")
+    assert response.status_code == 286
+    assert "Solo las sesiones publicadas tienen código de la sala." in response.text
+
+
+def test_projector_fragment_query_count_is_flat(login, comunicaciones):
+    session = running_session()
+    client = login(comunicaciones)
+    url = f"/sesiones/{session.pk}/pantalla/codigo/"
+    RegistrationFactory(session=session, checked_in_at=timezone.now())
+    client.get(url)  # warm up (session, permissions)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    RegistrationFactory.create_batch(30, session=session, checked_in_at=timezone.now())
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert "31 personas presentes" in response.text
+    assert len(many) == len(one)
 
 
 def test_projector_is_for_comunicaciones_only(login, servidor):

@@ -7,7 +7,6 @@ about the code); the room page wants the code of this minute. Both are idempoten
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from django_htmx.http import HTMX_STOP_POLLING
 from cafe.access import authenticated, role_required
 
 from .. import selectors, services
-from ..checkin import pass_registration, qr_svg, room_url
+from ..checkin import pass_registration, present_count, qr_svg, room_url
 from ..models import Registration, Session
 from ..permissions import can_manage_sessions
 from ..room_token import ROOM_OPENS_BEFORE, room_is_open
@@ -118,21 +117,21 @@ def _room_post(request, session, token, context):
 
 
 def _room_context(session: Session) -> dict:
+    """What the projector shows: the code while the room is open, else why not."""
     now = timezone.now()
-    context = {"session": session, "now": now, "is_open": room_is_open(session, now)}
-    if context["is_open"]:
+    context = {"session": session}
+    if room_is_open(session, now):
         url = room_url(session, now)
+        context["state"] = "open"
         context["qr"] = qr_svg(url, title=_("Código QR de la sala para la asistencia"))
-        context["present"] = Registration.objects.filter(
-            ~Q(status=Registration.Status.CANCELLED),
-            session=session,
-            checked_in_at__isnull=False,
-        ).count()
+        context["present"] = present_count(session)
+    elif session.status not in ROOM_STATUSES:
+        context["state"] = "unavailable"
+    elif now >= session.ends_at:
+        context["state"] = "ended"
     else:
+        context["state"] = "upcoming"
         context["opens_at"] = session.starts_at - ROOM_OPENS_BEFORE
-        context["ended"] = now >= session.ends_at or session.status not in (
-            ROOM_STATUSES
-        )
     return context
 
 
@@ -151,6 +150,6 @@ def room_code(request, pk):
     session = get_object_or_404(Session.objects.select_related("dependency"), pk=pk)
     context = _room_context(session)
     response = render(request, "sessions/checkin/_room_code.html", context)
-    if context.get("ended"):
+    if context["state"] in ("ended", "unavailable"):
         response.status_code = HTMX_STOP_POLLING
     return response
