@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import segno
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cafe.testing.factories import UserFactory
 from sessions_app.checkin import pass_url, room_url
@@ -55,7 +56,7 @@ def test_a_person_marks_themselves_present_with_the_room_code(
     # by polling a fragment, without reloading the page.
     log_in_as(comunicaciones)
     page.goto(f"/sesiones/{session.pk}/pantalla/")
-    assert page.get_by_role("heading", name="Café con Talento Humano").is_visible()
+    expect(page.get_by_role("heading", name="Café con Talento Humano")).to_be_visible()
     shown = page.locator("#codigo-sala svg.qr-code path[stroke]").get_attribute("d")
     assert fits_the_phone(page)
     assert run_axe(page) == []
@@ -75,18 +76,19 @@ def test_a_person_marks_themselves_present_with_the_room_code(
     # Her phone's camera opens the URL; she is logged in.
     log_in_as(person)
     page.goto(scanned)
-    assert page.get_by_role("heading", name="Registrar mi asistencia").is_visible()
+    expect(page.get_by_role("heading", name="Registrar mi asistencia")).to_be_visible()
     assert fits_the_phone(page)
     assert run_axe(page) == []
-    page.get_by_role("button", name="Registrar mi asistencia").click()
-    assert page.get_by_role("heading", name="Asistencia registrada").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Registrar mi asistencia").click()
+    expect(page.get_by_role("heading", name="Asistencia registrada")).to_be_visible()
     assert fits_the_phone(page)
     registration.refresh_from_db()
     assert registration.checked_in_at is not None
 
     # Scanning again changes nothing.
     page.goto(scanned)
-    assert page.get_by_role("heading", name="Asistencia ya registrada").is_visible()
+    expect(page.get_by_role("heading", name="Asistencia ya registrada")).to_be_visible()
     assert page.csp_problems == []
 
 
@@ -100,26 +102,29 @@ def test_comunicaciones_phone_reads_a_personal_code(
 
     log_in_as(comunicaciones)
     page.goto(url)
-    assert page.get_by_text("Julián Rodríguez").is_visible()
+    expect(page.get_by_text("Julián Rodríguez")).to_be_visible()
     assert fits_the_phone(page)
     assert run_axe(page) == []
-    page.get_by_role("button", name="Marcar presente").click()
-    assert page.get_by_role("heading", name="Asistencia registrada").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Marcar presente").click()
+    expect(page.get_by_role("heading", name="Asistencia registrada")).to_be_visible()
     registration.refresh_from_db()
     arrived = registration.checked_in_at
     assert arrived is not None
 
     page.goto(url)  # the same code, scanned a second time
-    assert page.get_by_role("heading", name="Asistencia ya registrada").is_visible()
+    expect(page.get_by_role("heading", name="Asistencia ya registrada")).to_be_visible()
     assert page.get_by_role("button", name="Marcar presente").count() == 0
     assert fits_the_phone(page)
 
     # The person opening their own code learns nothing and changes nothing.
     log_in_as(person)
     page.goto(url)
-    assert page.get_by_role(
-        "heading", name="Este código lo lee el equipo de Comunicaciones"
-    ).is_visible()
+    expect(
+        page.get_by_role(
+            "heading", name="Este código lo lee el equipo de Comunicaciones"
+        )
+    ).to_be_visible()
     assert fits_the_phone(page)
     assert run_axe(page) == []
     registration.refresh_from_db()
