@@ -9,23 +9,35 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from cafe.branding import absolute_url
 from cafe.notify.deferred import Built, queue_for_build
 from cafe.notify.ics import CalendarEvent, build_ics
 from cafe.notify.services import Attachment, send_templated
 
+from .checkin import QR_CONTENT_ID, QR_FILENAME, has_room, pass_url
 from .extensions import session_followups
 from .models import Registration, Session
 
 
-def calendar_event(session: Session, *, attendee=None, with_link: bool = False):
-    """The session as a calendar event; the meeting link only for confirmed people."""
+def calendar_event(
+    session: Session, *, attendee=None, with_link: bool = False, checkin_url: str = ""
+):
+    """The session as a calendar event; the meeting link only for confirmed people,
+    and their personal check-in link (the URL of their QR code) when given."""
     domain = urlparse(settings.CAFE_SITE_URL).hostname or "localhost"
     detail_url = absolute_url(reverse("sessions:detail", args=[session.pk]))
     lines = [session.description] if session.description else []
     if with_link and session.has_link and session.meeting_url:
         lines.append(f"Enlace de la reunión: {session.meeting_url}")
+    if checkin_url:
+        with translation.override(settings.LANGUAGE_CODE):
+            label = gettext(
+                "Código de asistencia (lo escanea Comunicaciones en la entrada)"
+            )
+        lines.append(f"{label}: {checkin_url}")
     lines.append(f"Detalles: {detail_url}")
     location = session.place if session.has_place else ""
     if with_link and session.format == Session.Format.VIRTUAL:
@@ -48,15 +60,49 @@ def calendar_event(session: Session, *, attendee=None, with_link: bool = False):
 
 
 def ics_attachment(
-    session: Session, attendee, *, method: str = "REQUEST"
+    session: Session, attendee, *, method: str = "REQUEST", checkin_url: str = ""
 ) -> Attachment:
-    event = calendar_event(session, attendee=attendee, with_link=True)
+    event = calendar_event(
+        session, attendee=attendee, with_link=True, checkin_url=checkin_url
+    )
     return Attachment(
         filename="invitacion.ics" if method == "REQUEST" else "cancelacion.ics",
         content=build_ics(event, method=method),
         mimetype=f"text/calendar; method={method}",
         alternative=True,
     )
+
+
+def confirmed_attachments(registration: Registration) -> tuple[Attachment, ...]:
+    """What a confirmed person's e-mail carries: the invitation and, for a session
+    with a room, the personal check-in QR (a PNG shown inline, its link in the .ics).
+    The QR is drawn by the worker that sends the message, not under the caller's
+    lock."""
+    session, user = registration.session, registration.user
+    if not has_room(session):
+        return (ics_attachment(session, user),)
+    url = pass_url(registration)
+    return (
+        ics_attachment(session, user, checkin_url=url),
+        Attachment(
+            filename=QR_FILENAME,
+            content=b"",
+            mimetype="image/png",
+            content_id=QR_CONTENT_ID,
+            qr_text=url,
+        ),
+    )
+
+
+def checkin_qr_id(registration: Registration | None) -> str:
+    """The Content-ID the HTML body uses to show the personal QR ('' if none)."""
+    if (
+        registration is not None
+        and registration.status == Registration.Status.CONFIRMED
+        and has_room(registration.session)
+    ):
+        return QR_CONTENT_ID
+    return ""
 
 
 def _context(session: Session, registration: Registration | None = None, **extra):
@@ -66,6 +112,7 @@ def _context(session: Session, registration: Registration | None = None, **extra
         "user": registration.user if registration else None,
         "detail_url": absolute_url(reverse("sessions:detail", args=[session.pk])),
         "my_sessions_url": absolute_url(reverse("sessions:mine")),
+        "checkin_qr": checkin_qr_id(registration),
         **extra,
     }
 
@@ -110,7 +157,7 @@ def build_registration_message(delivery) -> Built | None:
     if registration is None:
         return None
     session, user = registration.session, registration.user
-    attachments = () if what == "waitlisted" else (ics_attachment(session, user),)
+    attachments = () if what == "waitlisted" else confirmed_attachments(registration)
     return Built(
         template=f"sessions/registration_{what}",
         context=_context(session, registration),
@@ -146,7 +193,7 @@ def session_changed(session: Session, registrations) -> None:
             to=user.email,
             recipient=user,
             kind="session_changed",
-            attachments=(ics_attachment(session, user),),
+            attachments=confirmed_attachments(registration),
         )
 
 

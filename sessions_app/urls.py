@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import manage, minutes, public
+from .views import checkin, manage, minutes, public
 
 app_name = "sessions"
 
@@ -38,6 +38,11 @@ urlpatterns = [
         name="walk_in",
     ),
     path("<int:pk>/realizada/", manage.session_mark_held, name="mark_held"),
+    # Check-in from a phone: the personal QR (read by Comunicaciones), the room QR
+    path("asistencia/<str:token>/", checkin.pass_checkin, name="pass"),
+    path("<int:pk>/sala/<str:token>/", checkin.room_checkin, name="room_checkin"),
+    path("<int:pk>/pantalla/", checkin.room_screen, name="room_screen"),
+    path("<int:pk>/pantalla/codigo/", checkin.room_code, name="room_code"),
     path("<int:pk>/conclusiones/", minutes.minutes_edit, name="minutes_edit"),
     path(
         "<int:pk>/conclusiones/enviar/", minutes.minutes_submit, name="minutes_submit"

@@ -41,7 +41,9 @@ from proposals import bulletin as bulletin_service
 from proposals.models import Bulletin, Proposal
 from proposals.services.capture import hash_tracking_code
 from proposals.tests.factories import ProposalFactory
+from sessions_app.checkin import pass_token
 from sessions_app.models import Minutes, Session
+from sessions_app.room_token import room_token
 from sessions_app.tests.factories import (
     RegistrationFactory,
     SessionFactory,
@@ -337,6 +339,35 @@ MATRIX: dict[str, list[Case]] = {
     "sessions:mark_held": [
         action(COMS, **PUBLISHED),
         action(COMS, yes=NOT_FOUND, **NO_SESSION),
+    ],
+    # Check-in by phone. The personal code: Comunicaciones marks present; anyone else
+    # reads a page that says nothing (403).
+    "sessions:pass": [
+        form(COMS, args=lambda w: (pass_token(w.r_held_servidor),), label="código"),
+        form(COMS, yes="400", args=lambda w: ("MQ:falso",), label="código falso"),
+    ],
+    # The room code of a session that ended yesterday: a Spanish message (400).
+    "sessions:room_checkin": [
+        Case(
+            get=staff("400"),
+            post=staff("400"),
+            args=lambda w: (w.s_held.pk, room_token(w.s_held, timezone.now())),
+            label="sesión terminada",
+        ),
+        Case(
+            get=staff(NOT_FOUND),
+            post=staff(NOT_FOUND),
+            args=lambda w: (w.s_draft.pk, room_token(w.s_draft, timezone.now())),
+            label="sesión en borrador",
+        ),
+    ],
+    "sessions:room_screen": [
+        page(COMS, **PUBLISHED),
+        Case(get=only(COMS, NOT_FOUND), post=only(COMS, NOT_ALLOWED), **NO_SESSION),
+    ],
+    "sessions:room_code": [
+        page(COMS, **PUBLISHED),
+        Case(get=only(COMS, NOT_FOUND), post=only(COMS, NOT_ALLOWED), **NO_SESSION),
     ],
     "sessions:minutes_edit": [
         form(COMS, **HELD),

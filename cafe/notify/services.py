@@ -23,6 +23,8 @@ import smtplib
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from email import encoders
+from email.mime.base import MIMEBase
 from functools import partial
 
 from django.conf import settings
@@ -37,6 +39,7 @@ from cafe.branding import brand
 
 from .mime import SharedContentEmail, send_over, shared_body
 from .models import Delivery, MessageContent
+from .qr import qr_png
 
 logger = logging.getLogger(__name__)
 
@@ -52,19 +55,29 @@ class Attachment:
     mimetype: str
     # Also add the content as an alternative part (text/calendar invitations).
     alternative: bool = False
+    # Shown inline: the HTML body refers to it as ``cid:<content_id>`` (an image).
+    content_id: str = ""
+    # A QR code of this text, drawn as a PNG when the message is built (``content``
+    # stays empty): see ``cafe.notify.qr``.
+    qr_text: str = ""
 
     def to_json(self) -> dict:
         if isinstance(self.content, bytes):
             content, encoding = base64.b64encode(self.content).decode("ascii"), "base64"
         else:
             content, encoding = self.content, "text"
-        return {
+        data = {
             "filename": self.filename,
             "mimetype": self.mimetype,
             "content": content,
             "encoding": encoding,
             "alternative": self.alternative,
         }
+        if self.content_id:
+            data["content_id"] = self.content_id
+        if self.qr_text:
+            data["qr_text"] = self.qr_text
+        return data
 
 
 def render_email(template: str, context: dict) -> tuple[str, str, str]:
@@ -195,10 +208,26 @@ def build_message(
         content = item["content"]
         if item.get("encoding") == "base64":
             content = base64.b64decode(content)
+        if item.get("qr_text"):
+            content = qr_png(item["qr_text"])
         if item.get("alternative"):
             message.attach_alternative(content, item["mimetype"])
-        message.attach(item["filename"], content, item["mimetype"].split(";")[0])
+        if item.get("content_id"):
+            message.attach(_inline_part(item, content))
+        else:
+            message.attach(item["filename"], content, item["mimetype"].split(";")[0])
     return message
+
+
+def _inline_part(item: dict, content: bytes) -> MIMEBase:
+    """An attachment the HTML body shows in place (``<img src="cid:...">``)."""
+    maintype, subtype = item["mimetype"].split(";")[0].split("/", 1)
+    part = MIMEBase(maintype, subtype)
+    part.set_payload(content)
+    encoders.encode_base64(part)
+    part.add_header("Content-ID", f"<{item['content_id']}>")
+    part.add_header("Content-Disposition", "inline", filename=item["filename"])
+    return part
 
 
 def _claim(delivery_id: int) -> Delivery | None:

@@ -1,7 +1,19 @@
 """Writes of the sessions app. Each service is one transaction; bad input raises a
 Spanish ``ValidationError`` and changes nothing."""
 
-from .attendance import add_walk_in, mark_session_held, set_attendance
+from .attendance import (
+    add_walk_in,
+    check_in,
+    mark_session_held,
+    record_walk_in,
+    set_attendance,
+)
+from .checkin import (
+    check_in_from_room,
+    check_in_with_pass,
+    check_room_code,
+    walk_in_from_room,
+)
 from .minutes import approve_minutes, return_minutes, save_minutes, submit_minutes
 from .registration import cancel_registration, register_attendee
 from .scheduling import (
@@ -22,11 +34,16 @@ __all__ = [
     "approve_minutes",
     "cancel_registration",
     "cancel_session",
+    "check_in",
+    "check_in_from_room",
+    "check_in_with_pass",
+    "check_room_code",
     "create_planned_sessions",
     "mark_session_held",
     "plan_month",
     "publish_session",
     "publish_sessions",
+    "record_walk_in",
     "register_attendee",
     "return_minutes",
     "save_minutes",
@@ -35,4 +52,5 @@ __all__ = [
     "set_attendance",
     "submit_feedback",
     "submit_minutes",
+    "walk_in_from_room",
 ]

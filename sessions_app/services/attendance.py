@@ -48,6 +48,37 @@ def set_attendance(*, registration_id: int, session_id: int, present: bool, now=
     return registration
 
 
+def check_in(*, registration_id: int, now=None) -> tuple[Registration, bool]:
+    """Mark a registrant present once (a scan at the door or in the room).
+
+    Returns ``(registration, checked_in)``: ``checked_in`` is False when the person
+    was already present, and then nothing changes (a second scan is harmless). A
+    waitlisted person who came is confirmed, as at the attendance page.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        session_id = (
+            Registration.objects.filter(pk=registration_id)
+            .values_list("session_id", flat=True)
+            .first()
+        )
+        if session_id is None:
+            raise ValidationError(_("La inscripción no existe."))
+        session = Session.objects.select_for_update(no_key=True).get(pk=session_id)
+        _check_attendance_open(session, now)
+        registration = Registration.objects.select_for_update().get(pk=registration_id)
+        if registration.status == Registration.Status.CANCELLED:
+            raise ValidationError(_("Esta inscripción fue cancelada."))
+        if registration.checked_in_at is not None:
+            return registration, False
+        if registration.status == Registration.Status.WAITLISTED:
+            registration.status = Registration.Status.CONFIRMED
+            registration.walk_in = True
+        registration.checked_in_at = now
+        registration.save(update_fields=["status", "walk_in", "checked_in_at"])
+    return registration, True
+
+
 def add_walk_in(*, session_id: int, email: str, now=None) -> Registration:
     """Record someone from the audience who came without registering."""
     now = now or timezone.now()
@@ -58,6 +89,12 @@ def add_walk_in(*, session_id: int, email: str, now=None) -> Registration:
     )
     if user is None:
         raise ValidationError(_("No hay ninguna persona activa con ese correo."))
+    return record_walk_in(session_id=session_id, user=user, now=now)
+
+
+def record_walk_in(*, session_id: int, user, now=None) -> Registration:
+    """Check ``user`` in at a session they came to without a confirmed seat."""
+    now = now or timezone.now()
     with transaction.atomic():
         session = Session.objects.select_for_update(no_key=True).get(pk=session_id)
         _check_attendance_open(session, now)

@@ -106,11 +106,12 @@ def send_reminders(*, now=None) -> int:
                 "detail_url": absolute_url(
                     reverse("sessions:detail", args=[session.pk])
                 ),
+                "checkin_qr": emails.checkin_qr_id(registration),
             },
             to=user.email,
             recipient=user,
             kind="reminder",
-            attachments=(emails.ics_attachment(session, user),),
+            attachments=emails.confirmed_attachments(registration),
         )
         count += 1
     return count

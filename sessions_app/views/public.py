@@ -13,6 +13,7 @@ from cafe.access import authenticated, role_required
 from cafe.notify.ics import build_ics
 
 from .. import selectors, services
+from ..checkin import has_room, pass_url
 from ..emails import calendar_event
 from ..extensions import session_sections
 from ..forms import FeedbackForm, RegistrationForm, SessionFilterForm
@@ -181,7 +182,12 @@ def session_ics(request, pk):
         raise Http404
     confirmed = session.my_status == Registration.Status.CONFIRMED
     event = calendar_event(
-        session, attendee=request.user if confirmed else None, with_link=confirmed
+        session,
+        attendee=request.user if confirmed else None,
+        with_link=confirmed,
+        checkin_url=pass_url(session.my_registration)
+        if confirmed and has_room(session)
+        else "",
     )
     response = HttpResponse(
         build_ics(event), content_type="text/calendar; charset=utf-8"
