@@ -156,7 +156,7 @@ def build_registration_message(delivery) -> Built | None:
     )
     if registration is None:
         return None
-    session, user = registration.session, registration.user
+    session = registration.session
     attachments = () if what == "waitlisted" else confirmed_attachments(registration)
     return Built(
         template=f"sessions/registration_{what}",
