@@ -231,14 +231,22 @@ def test_projector_is_for_comunicaciones_only(login, servidor):
 # --- The e-mails carry the personal QR and the .ics its link -------------------------
 
 
-def _confirmation(servidor, session):
-    registration, _ = services.register_attendee(session_id=session.pk, user=servidor)
+def _confirmation(servidor, session, commit):
+    # The message is built when the registration commits, out of the session's lock.
+    with commit(execute=True):
+        registration, _ = services.register_attendee(
+            session_id=session.pk, user=servidor
+        )
     delivery = Delivery.objects.get(kind="registration_confirmed")
     return registration, delivery
 
 
-def test_confirmation_carries_the_qr_inline_and_the_ics_the_link(servidor):
-    registration, delivery = _confirmation(servidor, SessionFactory())
+def test_confirmation_carries_the_qr_inline_and_the_ics_the_link(
+    servidor, django_capture_on_commit_callbacks
+):
+    registration, delivery = _confirmation(
+        servidor, SessionFactory(), django_capture_on_commit_callbacks
+    )
     url = pass_url(registration)
     assert f'src="cid:{QR_CONTENT_ID}"' in delivery.body_html
     assert "codigo-asistencia.png" in delivery.body_text
@@ -260,7 +268,7 @@ def test_confirmation_carries_the_qr_inline_and_the_ics_the_link(servidor):
 
 
 def test_promotion_reminder_and_download_carry_the_personal_link(
-    login, servidor, comunicaciones
+    login, servidor, comunicaciones, django_capture_on_commit_callbacks
 ):
     session = SessionFactory(capacity=1)
     RegistrationFactory(session=session)
@@ -272,7 +280,8 @@ def test_promotion_reminder_and_download_carry_the_personal_link(
         for a in d.attachments
     )
     first = Registration.objects.exclude(pk=registration.pk).get(session=session)
-    services.cancel_registration(registration_id=first.pk, user=first.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_registration(registration_id=first.pk, user=first.user)
     promoted = Delivery.objects.get(kind="registration_promoted")
     assert [a["filename"] for a in promoted.attachments] == [
         "invitacion.ics",
@@ -283,13 +292,13 @@ def test_promotion_reminder_and_download_carry_the_personal_link(
     assert pass_url(registration) in ics.replace("\r\n ", "")
 
 
-def test_virtual_session_has_no_qr(servidor):
+def test_virtual_session_has_no_qr(servidor, django_capture_on_commit_callbacks):
     session = SessionFactory(
         format=Session.Format.VIRTUAL,
         place="",
         meeting_url="https://reuniones.example.gov.co/cafe",
     )
-    _, delivery = _confirmation(servidor, session)
+    _, delivery = _confirmation(servidor, session, django_capture_on_commit_callbacks)
     assert [a["filename"] for a in delivery.attachments] == ["invitacion.ics"]
     assert "cid:" not in delivery.body_html
     assert "/sesiones/asistencia/" not in delivery.attachments[0]["content"]

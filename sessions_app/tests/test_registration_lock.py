@@ -45,7 +45,10 @@ def test_nothing_is_rendered_before_commit(
     delivery.refresh_from_db()
     assert delivery.subject == "Inscripción confirmada: Café con Talento Humano"
     assert "emails/sessions/registration_confirmed.txt" in rendered
-    assert [a["filename"] for a in delivery.attachments] == ["invitacion.ics"]
+    assert [a["filename"] for a in delivery.attachments] == [
+        "invitacion.ics",
+        "codigo-asistencia.png",
+    ]
     assert delivery.state == Delivery.State.SENT
     assert [m.subject for m in mailoutbox] == [delivery.subject]
 
