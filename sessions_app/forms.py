@@ -47,6 +47,8 @@ class SessionForm(CrispyFormMixin, forms.ModelForm):
             "capacity",
             "registration_opens_at",
             "registration_closes_at",
+            "allocation",
+            "allocation_window_closes_at",
             "host_name",
         ]
         widgets = {
@@ -54,6 +56,7 @@ class SessionForm(CrispyFormMixin, forms.ModelForm):
             "ends_at": DATETIME_INPUT,
             "registration_opens_at": DATETIME_INPUT,
             "registration_closes_at": DATETIME_INPUT,
+            "allocation_window_closes_at": DATETIME_INPUT,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
@@ -61,6 +64,14 @@ class SessionForm(CrispyFormMixin, forms.ModelForm):
                 "Si lo deja vacío, se usa el cargo del anfitrión configurado."
             ),
             "meeting_url": _("Solo lo ven las personas con inscripción confirmada."),
+            "allocation": _(
+                "Con prioridad o sorteo, las inscripciones hechas antes del cierre de "
+                "la ventana son solicitudes; a esa hora se reparten los cupos con la "
+                "regla y se avisa a cada persona. Después, por orden de llegada."
+            ),
+            "allocation_window_closes_at": _(
+                "Solo para prioridad o sorteo: hasta cuándo se reciben solicitudes."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -70,13 +81,18 @@ class SessionForm(CrispyFormMixin, forms.ModelForm):
         self.fields["dependency"].empty_label = _("Toda la entidad")
         self.fields["host_name"].required = False
         self.fields["capacity"].min_value = 1
+        self.fields["allocation"].required = False
         for name in (
             "starts_at",
             "ends_at",
             "registration_opens_at",
             "registration_closes_at",
+            "allocation_window_closes_at",
         ):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+
+    def clean_allocation(self):
+        return self.cleaned_data["allocation"] or Session.Allocation.FIRST_COME
 
 
 class CancelSessionForm(CrispyFormMixin, forms.Form):
@@ -270,3 +286,32 @@ class FeedbackForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Enviar respuesta")))
+
+
+class AgendaBlockForm(CrispyFormMixin, forms.Form):
+    """A time the leader is not available: from, to, and why."""
+
+    submit_label = _("Bloquear en la agenda")
+
+    starts_at = forms.DateTimeField(
+        label=_("Desde"),
+        widget=DATETIME_INPUT,
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Hasta"),
+        widget=DATETIME_INPUT,
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+    reason = forms.CharField(
+        label=_("Motivo"),
+        max_length=200,
+        help_text=_("Por ejemplo: Consejo de Gobierno, viaje, vacaciones."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("El fin debe ser posterior al inicio."))
+        return cleaned

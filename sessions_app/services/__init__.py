@@ -1,6 +1,8 @@
 """Writes of the sessions app. Each service is one transaction; bad input raises a
 Spanish ``ValidationError`` and changes nothing."""
 
+from .agenda import add_agenda_block, remove_agenda_block
+from .allocation import allocate_due_sessions, allocate_seats
 from .attendance import add_walk_in, mark_session_held, set_attendance
 from .minutes import approve_minutes, return_minutes, save_minutes, submit_minutes
 from .registration import cancel_registration, register_attendee
@@ -18,7 +20,10 @@ from .survey import submit_feedback
 
 __all__ = [
     "PlannedSession",
+    "add_agenda_block",
     "add_walk_in",
+    "allocate_due_sessions",
+    "allocate_seats",
     "approve_minutes",
     "cancel_registration",
     "cancel_session",
@@ -28,6 +33,7 @@ __all__ = [
     "publish_session",
     "publish_sessions",
     "register_attendee",
+    "remove_agenda_block",
     "return_minutes",
     "save_minutes",
     "save_session",

@@ -139,6 +139,7 @@ def planner(request):
     """Step 1: choose a month. Step 2: adjust the proposed drafts and create them."""
     month_form = MonthForm(request.GET or None)
     formset = None
+    blocks = []
     if request.method == "POST":
         formset = PlannedSessionFormSet(request.POST, prefix="plan")
         if formset.is_valid():
@@ -175,6 +176,10 @@ def planner(request):
     elif month_form.is_valid():
         first = month_form.cleaned_data["month"]
         plan = services.plan_month(year=first.year, month=first.month)
+        blocks = selectors.agenda_blocks(
+            since=selectors.month_bounds(f"{first:%Y-%m}")[0],
+            until=selectors.month_bounds(f"{first:%Y-%m}")[1],
+        )
         formset = PlannedSessionFormSet(
             prefix="plan",
             initial=[
@@ -199,7 +204,13 @@ def planner(request):
     return render(
         request,
         "sessions/manage/planner.html",
-        {"month_form": month_form, "formset": formset, "rows": rows},
+        {
+            "month_form": month_form,
+            "formset": formset,
+            "rows": rows,
+            "blocks": blocks,
+            "per_month": settings.SESSIONS_PER_MONTH,
+        },
     )
 
 
@@ -207,9 +218,12 @@ def planner(request):
 @require_GET
 @cached_page
 def rotation(request):
-    page = Paginator(selectors.rotation(), 20).get_page(request.GET.get("pagina"))
+    cycle = selectors.rotation_cycle()
+    page = Paginator(selectors.rotation(cycle=cycle), 20).get_page(
+        request.GET.get("pagina")
+    )
     for row in page.object_list:
-        changes_at(request, *selectors.rotation_moments(row))
+        changes_at(request, *selectors.rotation_moments(row, cycle))
     return render(
         request,
         "sessions/manage/rotation.html",
@@ -220,7 +234,7 @@ def rotation(request):
                 "sessions/manage/_rotation_row.html",
                 ({"d": d} for d in page.object_list),
             ),
-            "months": settings.SESSIONS_ROTATION_MONTHS,
+            "cycle": cycle,
         },
     )
 
