@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cafe.access import authenticated, role_required
 
 from . import forms, services
+from .home import home_sections
 from .permissions import role_names
 from .privacy import current_notice, has_accepted_current
 from .selectors import personal_data_for
@@ -25,7 +26,14 @@ from .selectors import personal_data_for
 @role_required(authenticated)
 @require_GET
 def home(request):
-    return render(request, "org/home.html", {"roles": role_names(request.user)})
+    return render(
+        request,
+        "org/home.html",
+        {
+            "roles": role_names(request.user),
+            "sections": home_sections(request.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
