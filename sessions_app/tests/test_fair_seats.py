@@ -235,3 +235,19 @@ def test_the_rule_cannot_change_once_people_registered(comunicaciones):
     assert "ya no se puede cambiar" in caught.value.messages[0]
     session.refresh_from_db()
     assert session.allocation == Session.Allocation.NEWCOMERS_FIRST
+
+
+def test_comunicaciones_publishes_the_rule_with_the_session(login, comunicaciones):
+    from sessions_app.tests.test_scheduling import FMT, form_data
+
+    data = form_data(allocation="sorteo")
+    opens = timezone.datetime.strptime(data["registration_opens_at"], FMT)
+    data["allocation_window_closes_at"] = (opens + timedelta(days=3)).strftime(FMT)
+    response = login(comunicaciones).post("/sesiones/gestion/nueva/", data)
+    assert response.status_code == 302
+    session = Session.objects.get()
+    assert session.allocation == Session.Allocation.LOTTERY
+    assert (
+        timezone.localtime(session.allocation_window_closes_at).strftime(FMT)
+        == (data["allocation_window_closes_at"])
+    )
