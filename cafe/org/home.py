@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 HOME_PANEL_ROWS = 5
 
-# The page's sections, in order: one per role, "lo mío" last.
+# The page's sections (their headings), in order: one per role, one's own last.
 SECTIONS = {
-    "despacho": _("Despacho"),
-    "comunicaciones": _("Comunicaciones"),
-    "enlace": _("Enlace de dependencia"),
-    "servidor": _("Lo suyo"),
+    "despacho": _("Despacho: lo que espera"),
+    "comunicaciones": _("Comunicaciones: lo que espera"),
+    "enlace": _("Enlace de dependencia: lo que espera"),
+    "servidor": _("Para usted"),
 }
 
 
