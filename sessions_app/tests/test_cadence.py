@@ -219,3 +219,63 @@ def test_the_planner_shows_the_months_blocks(login, comunicaciones):
     )
     assert "Consejo de Gobierno: del 10/12/2026 08:00 al 10/12/2026 12:00" in html
     assert "Viaje a Cartagena" not in html
+
+
+@time_machine.travel(NOW)
+def test_the_planner_page_refuses_a_row_on_a_blocked_day(login, comunicaciones):
+    dependency = DependencyFactory(name="Gestión Documental")
+    AgendaBlock.objects.create(
+        starts_at=at(date(2026, 12, 10), 0),
+        ends_at=at(date(2026, 12, 11), 0),
+        reason="Vacaciones",
+    )
+    data = {
+        "plan-TOTAL_FORMS": "1",
+        "plan-INITIAL_FORMS": "1",
+        "plan-MIN_NUM_FORMS": "0",
+        "plan-MAX_NUM_FORMS": "1000",
+        "plan-0-include": "on",
+        "plan-0-dependency": str(dependency.pk),
+        "plan-0-day": "2026-12-10",
+        "plan-0-start": "09:00",
+        "plan-0-end": "10:30",
+        "plan-0-place": "Sala",
+        "plan-0-capacity": "20",
+        "accion": "borradores",
+    }
+    response = login(comunicaciones).post("/sesiones/gestion/ciclo/", data, follow=True)
+    assert (
+        "Gestión Documental: el 10/12/2026 la agenda está bloqueada (Vacaciones)."
+        in response.content.decode()
+    )
+    assert Session.objects.count() == 0
+
+
+def test_the_agenda_page_query_count_is_flat(login, comunicaciones):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(comunicaciones)
+    start = timezone.now() + timedelta(days=1)
+
+    def block(i):
+        AgendaBlock.objects.create(
+            starts_at=start + timedelta(days=i),
+            ends_at=start + timedelta(days=i, hours=2),
+            reason=f"Bloqueo {i}",
+            created_by=comunicaciones,
+        )
+
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            response = client.get("/sesiones/gestion/agenda/")
+        return response, len(context.captured_queries)
+
+    block(0)
+    count()
+    _response, one = count()
+    for i in range(1, 25):
+        block(i)
+    response, many = count()
+    assert one == many
+    assert "Bloqueo 24" in response.content.decode()
