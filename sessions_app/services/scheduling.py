@@ -231,6 +231,8 @@ def plan_month(
     ]
     if not dependencies or not days:
         return []
+    # One session a day at most: the leader holds one slot per free day.
+    dependencies = dependencies[: len(days)]
     return [
         PlannedSession(
             dependency=dependency,

@@ -279,3 +279,17 @@ def test_the_agenda_page_query_count_is_flat(login, comunicaciones):
     response, many = count()
     assert one == many
     assert "Bloqueo 24" in response.content.decode()
+
+
+@time_machine.travel(datetime(2026, 12, 29, 12, 0, tzinfo=BOGOTA))
+def test_never_two_proposals_on_the_one_free_day_left(settings):
+    settings.SESSIONS_PER_MONTH = 2
+    DependencyFactory.create_batch(2)
+    # Only 30 and 31 December are left; the 30th is blocked.
+    AgendaBlock.objects.create(
+        starts_at=at(date(2026, 12, 30), 0),
+        ends_at=at(date(2026, 12, 31), 0),
+        reason="Cierre de año",
+    )
+    plan = services.plan_month(year=2026, month=12)
+    assert [row.day for row in plan] == [date(2026, 12, 31)]
