@@ -120,7 +120,9 @@ def seed_sessions(stdout) -> None:
             "registration_closes_at": start - timedelta(hours=2),
             # Requests for five days; then those who never came first.
             "allocation": Session.Allocation.NEWCOMERS_FIRST,
-            "allocation_window_closes_at": timezone.now() + timedelta(days=5),
+            "allocation_window_closes_at": datetime.combine(
+                today + timedelta(days=5), time(17, 0), tzinfo=tz
+            ),
         },
     )
     services.publish_session(session_id=thematic.pk, actor=comunicaciones)

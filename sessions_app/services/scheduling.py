@@ -70,9 +70,11 @@ def save_session(*, session: Session | None = None, actor, data: dict) -> Sessio
 def _check_allocation_change(session: Session, data: dict) -> None:
     """The seat rule is published: it cannot change once people have registered
     under it, nor after the seats were given."""
-    changed = any(
-        field in data and data[field] != getattr(session, field)
-        for field in ("allocation", "allocation_window_closes_at")
+    window = data.get(
+        "allocation_window_closes_at", session.allocation_window_closes_at
+    )
+    changed = data.get("allocation", session.allocation) != session.allocation or (
+        _to_minute(window) != _to_minute(session.allocation_window_closes_at)
     )
     if not changed:
         return
@@ -90,6 +92,11 @@ def _check_allocation_change(session: Session, data: dict) -> None:
                 )
             }
         )
+
+
+def _to_minute(moment):
+    """Forms send times to the minute: a stored time with seconds is the same."""
+    return moment.replace(second=0, microsecond=0) if moment else None
 
 
 def _confirmed(session: Session):

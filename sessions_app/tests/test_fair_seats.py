@@ -251,3 +251,40 @@ def test_comunicaciones_publishes_the_rule_with_the_session(login, comunicacione
         timezone.localtime(session.allocation_window_closes_at).strftime(FMT)
         == (data["allocation_window_closes_at"])
     )
+
+
+def test_editing_other_fields_keeps_the_rule_even_with_seconds_stored(
+    login, comunicaciones
+):
+    session = windowed(Session.Allocation.NEWCOMERS_FIRST)
+    session.allocation_window_closes_at = session.allocation_window_closes_at.replace(
+        second=42
+    )
+    session.save()
+    request_seats(session, [UserFactory()])
+    fmt = "%Y-%m-%dT%H:%M"
+
+    def local(moment):
+        return timezone.localtime(moment).strftime(fmt)
+
+    data = {
+        "title": "Nuevo título",
+        "description": "",
+        "topic": "",
+        "dependency": "",
+        "starts_at": local(session.starts_at),
+        "ends_at": local(session.ends_at),
+        "format": "presencial",
+        "place": session.place,
+        "meeting_url": "",
+        "capacity": "20",
+        "registration_opens_at": local(session.registration_opens_at),
+        "registration_closes_at": local(session.registration_closes_at),
+        "allocation": "primera_vez",
+        "allocation_window_closes_at": local(session.allocation_window_closes_at),
+        "host_name": "",
+    }
+    response = login(comunicaciones).post(f"/sesiones/{session.pk}/editar/", data)
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.title == "Nuevo título"
