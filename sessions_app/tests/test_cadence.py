@@ -219,6 +219,8 @@ def test_the_planner_shows_the_months_blocks(login, comunicaciones):
     )
     assert "Consejo de Gobierno: del 10/12/2026 08:00 al 10/12/2026 12:00" in html
     assert "Viaje a Cartagena" not in html
+    # Each proposed row says why it comes in that order.
+    assert "Sin sesiones realizadas · 1 persona" in html
 
 
 @time_machine.travel(NOW)

@@ -197,10 +197,15 @@ def planner(request):
         )
     rows = []
     if formset is not None:
-        names = dict(Dependency.objects.values_list("pk", "name"))
-        for form in formset.forms:
-            value = str(form["dependency"].value())
-            rows.append((form, names.get(as_id(value), "")))
+        ids = [as_id(str(form["dependency"].value())) for form in formset.forms]
+        facts = {
+            d.pk: d
+            for d in selectors.with_rotation_dates(
+                Dependency.objects.filter(pk__in=[pk for pk in ids if pk])
+            )
+        }
+        for form, pk in zip(formset.forms, ids, strict=True):
+            rows.append((form, facts.get(pk)))
     return render(
         request,
         "sessions/manage/planner.html",
