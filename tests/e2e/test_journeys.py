@@ -5,7 +5,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
