@@ -309,8 +309,17 @@ class AgendaBlockForm(CrispyFormMixin, forms.Form):
         help_text=_("Por ejemplo: Consejo de Gobierno, viaje, vacaciones."),
     )
 
+    # A year far outside would overflow once stored in UTC and break the pages.
+    YEARS = (2000, 2100)
+
     def clean(self):
         cleaned = super().clean()
+        for name in ("starts_at", "ends_at"):
+            value = cleaned.get(name)
+            if value and not self.YEARS[0] <= value.year <= self.YEARS[1]:
+                self.add_error(
+                    name, _("Escriba una fecha entre el 01/01/2000 y el 31/12/2100.")
+                )
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("El fin debe ser posterior al inicio."))

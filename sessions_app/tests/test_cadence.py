@@ -186,6 +186,12 @@ def test_comunicaciones_keeps_the_agenda(login, comunicaciones, servidor):
         "/sesiones/gestion/agenda/", {**data, "ends_at": data["starts_at"]}
     )
     assert "El fin debe ser posterior al inicio." in bad.content.decode()
+    far = client.post(
+        "/sesiones/gestion/agenda/", {**data, "ends_at": "9999-12-31T20:00"}
+    )
+    assert "Escriba una fecha entre el 01/01/2000 y el 31/12/2100." in (
+        far.content.decode()
+    )
     assert AgendaBlock.objects.count() == 1
 
     # Only Comunicaciones.
