@@ -127,6 +127,9 @@ class Session(models.Model):
     allocated_at = models.DateTimeField(
         _("cupos repartidos el"), null=True, blank=True, editable=False
     )
+    allocation_announced_at = models.DateTimeField(
+        _("resultado del reparto enviado el"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("sesión")

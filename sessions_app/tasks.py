@@ -25,3 +25,9 @@ def send_post_session() -> dict:
 def allocate_seats() -> int:
     """Every few minutes: give the seats of sessions whose request window closed."""
     return allocation.allocate_due_sessions()
+
+
+@shared_task(name="sessions.announce_allocation", acks_late=True)
+def announce_allocation(session_id: int) -> int:
+    """After an allocation commits: e-mail each person the result."""
+    return allocation.announce_allocation(session_id=session_id)

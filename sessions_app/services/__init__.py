@@ -2,7 +2,7 @@
 Spanish ``ValidationError`` and changes nothing."""
 
 from .agenda import add_agenda_block, remove_agenda_block
-from .allocation import allocate_due_sessions, allocate_seats
+from .allocation import allocate_due_sessions, allocate_seats, announce_allocation
 from .attendance import add_walk_in, mark_session_held, set_attendance
 from .minutes import approve_minutes, return_minutes, save_minutes, submit_minutes
 from .registration import cancel_registration, register_attendee
@@ -24,6 +24,7 @@ __all__ = [
     "add_walk_in",
     "allocate_due_sessions",
     "allocate_seats",
+    "announce_allocation",
     "approve_minutes",
     "cancel_registration",
     "cancel_session",

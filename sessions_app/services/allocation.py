@@ -15,11 +15,14 @@ session. Everyone gets the result by e-mail (through the outbox, once per key).
 
 The allocation runs under the session-row lock that registration uses, once: it
 stamps ``allocated_at``, and a second run (the periodic job, the management command
-or a registration arriving after the close) finds it done and changes nothing.
+or a registration arriving after the close) finds it done and changes nothing. The
+results are e-mailed after the lock is released (``announce_allocation``).
 """
 
+import logging
 import random
 import secrets
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
@@ -27,7 +30,10 @@ from django.utils import timezone
 
 from .. import emails
 from ..models import Registration, Session
+from ..selectors import waitlist_order
 from .registration import lock_session
+
+logger = logging.getLogger(__name__)
 
 
 def allocation_order(requests: list[Registration], *, rule: str, seed=None, attended):
@@ -98,14 +104,64 @@ def allocate_locked(session: Session, *, now, seed: int | None = None) -> bool:
     Registration.objects.bulk_update(ordered, ["status", "waitlist_rank"])
     session.allocated_at = now
     session.save(update_fields=["allocation_seed", "allocated_at", "updated_at"])
-    for registration in ordered:
-        emails.seat_allocated(registration)
+    # The e-mails are written after the lock is released (rendering hundreds of
+    # them would hold back registrations): a task after commit, and the periodic
+    # job for any session whose announcement did not finish.
+    transaction.on_commit(partial(_enqueue_announcement, session.pk))
     return True
 
 
+def _enqueue_announcement(session_id: int) -> None:
+    from ..tasks import announce_allocation
+
+    try:
+        announce_allocation.delay(session_id)
+    except Exception:  # broker down: the periodic job announces it
+        logger.warning(
+            "allocation: could not enqueue the announcement of %s", session_id
+        )
+
+
+def announce_allocation(*, session_id: int, now=None) -> int:
+    """Tell everyone who requested a seat the result: a seat (with the invitation)
+    or their place on the waitlist. Once per person (outbox keys) and per session
+    (``allocation_announced_at``); returns how many were told."""
+    now = now or timezone.now()
+    session = Session.objects.filter(
+        pk=session_id,
+        allocated_at__isnull=False,
+        allocation_announced_at__isnull=True,
+    ).first()
+    if session is None:
+        return 0
+    requests = list(
+        Registration.objects.select_related("user", "session").filter(
+            session=session,
+            # Made in the window: requests, whatever they became.
+            created_at__lt=session.allocation_window_closes_at,
+            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
+        )
+    )
+    waiting = (
+        Registration.objects.filter(
+            session=session, status=Registration.Status.WAITLISTED
+        )
+        .order_by(waitlist_order(), "pk")
+        .values_list("pk", flat=True)
+    )
+    positions = {pk: index + 1 for index, pk in enumerate(waiting)}
+    with transaction.atomic():
+        for registration in requests:
+            registration.position = positions.get(registration.pk)
+            emails.seat_allocated(registration)
+        Session.objects.filter(pk=session.pk).update(allocation_announced_at=now)
+    return len(requests)
+
+
 def allocate_due_sessions(*, now=None) -> int:
-    """The periodic job: allocate every session whose window has closed. Safe to
-    run as often as wanted (each session is allocated once)."""
+    """The periodic job: allocate every session whose window has closed, and
+    announce every allocation not announced yet. Safe to run as often as wanted
+    (each session is allocated once, each person told once)."""
     now = now or timezone.now()
     due = Session.objects.filter(
         ~Q(allocation=Session.Allocation.FIRST_COME),
@@ -113,4 +169,10 @@ def allocate_due_sessions(*, now=None) -> int:
         allocated_at__isnull=True,
         allocation_window_closes_at__lte=now,
     ).values_list("pk", flat=True)
-    return sum(allocate_seats(session_id=pk, now=now) for pk in list(due))
+    allocated = sum(allocate_seats(session_id=pk, now=now) for pk in list(due))
+    unannounced = Session.objects.filter(
+        allocated_at__isnull=False, allocation_announced_at__isnull=True
+    ).values_list("pk", flat=True)
+    for pk in list(unannounced):
+        announce_allocation(session_id=pk, now=now)
+    return allocated

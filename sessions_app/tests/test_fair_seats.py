@@ -288,3 +288,38 @@ def test_editing_other_fields_keeps_the_rule_even_with_seconds_stored(
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.title == "Nuevo título"
+
+
+def test_results_are_written_after_the_lock_once_with_each_place(mailoutbox):
+    session = windowed(Session.Allocation.NEWCOMERS_FIRST, capacity=1)
+    users = UserFactory.create_batch(3)
+    request_seats(session, users)
+    later = close_window(session)
+
+    # The allocation itself writes no e-mail (its transaction holds the lock) ...
+    services.allocate_seats(session_id=session.pk, now=later)
+    assert not Delivery.objects.filter(kind="seat_allocated").exists()
+    # ... the announcement does, once.
+    assert services.announce_allocation(session_id=session.pk, now=later) == 3
+    assert services.announce_allocation(session_id=session.pk, now=later) == 0
+    assert services.allocate_due_sessions(now=later) == 0
+    bodies = {
+        d.to_email: d.body_text for d in Delivery.objects.filter(kind="seat_allocated")
+    }
+    assert len(bodies) == 3
+    assert "Su cupo está confirmado" in bodies[users[0].email]
+    assert "lista de espera, posición 1" in bodies[users[1].email]
+    assert "lista de espera, posición 2" in bodies[users[2].email]
+
+
+def test_the_job_announces_an_allocation_left_unannounced():
+    session = windowed(Session.Allocation.LOTTERY, capacity=1)
+    request_seats(session, UserFactory.create_batch(2))
+    later = close_window(session)
+    # A registration after the close allocated it (its task never ran).
+    services.register_attendee(session_id=session.pk, user=UserFactory(), now=later)
+    assert not Delivery.objects.filter(kind="seat_allocated").exists()
+    assert services.allocate_due_sessions(now=later) == 0
+    assert Delivery.objects.filter(kind="seat_allocated").count() == 2
+    session.refresh_from_db()
+    assert session.allocation_announced_at == later
