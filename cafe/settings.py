@@ -337,6 +337,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sessions.send_reminders",
         "schedule": timedelta(minutes=15),
     },
+    "sessions-allocate-seats": {
+        "task": "sessions.allocate_seats",
+        "schedule": timedelta(minutes=5),
+    },
     "sessions-post-session": {
         "task": "sessions.send_post_session",
         "schedule": crontab(minute=10),
@@ -397,8 +401,9 @@ NOTIFY_SWEEP_AFTER_SECONDS = env.int("NOTIFY_SWEEP_AFTER_SECONDS", default=60)
 NOTIFY_BULK_RATE_PER_MINUTE = env.int("NOTIFY_BULK_RATE_PER_MINUTE", default=30)
 NOTIFY_BULK_BATCH_SIZE = env.int("NOTIFY_BULK_BATCH_SIZE", default=50)
 
-# Sessions: defaults of the monthly planner, rotation warning, survey privacy threshold.
-SESSIONS_ROTATION_MONTHS = env.int("SESSIONS_ROTATION_MONTHS", default=3)
+# Sessions: the cadence (sessions the leader holds a month; the rotation warning's
+# cycle follows from it), defaults of the monthly planner, survey privacy threshold.
+SESSIONS_PER_MONTH = env.int("SESSIONS_PER_MONTH", default=2)
 SESSIONS_DEFAULT_START = env.str("SESSIONS_DEFAULT_START", default="09:00")
 SESSIONS_DEFAULT_DURATION_MINUTES = env.int(
     "SESSIONS_DEFAULT_DURATION_MINUTES", default=90

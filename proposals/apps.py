@@ -80,6 +80,12 @@ class ProposalsConfig(AppConfig):
             register_nav_item(item)
         register_session_section(proposals_of_session)
         register_session_followups(followups_of_session)
+        from cafe.org.home import register_home_panel
+
+        from .home import PANELS
+
+        for panel in PANELS:
+            register_home_panel(panel)
         register_personal_data(proposals_section)
         register_personal_data(supports_section)
 

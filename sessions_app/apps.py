@@ -57,6 +57,12 @@ class SessionsConfig(AppConfig):
                 description=_("Aprobar o devolver las conclusiones de las sesiones."),
             )
         )
+        from cafe.org.home import register_home_panel
+
+        from .home import PANELS
+
+        for panel in PANELS:
+            register_home_panel(panel)
         register_personal_data(registrations_section)
         register_personal_data(survey_section)
         register_demo_step(seed_sessions)

@@ -93,6 +93,13 @@ def seed_sessions(stdout) -> None:
 
     # Next month's cycle, published, plus an entity-wide thematic session.
     next_month = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    blocked = datetime.combine(next_month + timedelta(days=7), time(0, 0), tzinfo=tz)
+    services.add_agenda_block(
+        actor=comunicaciones,
+        starts_at=blocked,
+        ends_at=blocked + timedelta(days=2),
+        reason="Consejo de Gobierno Distrital y agenda en territorio",
+    )
     plan = services.plan_month(year=next_month.year, month=next_month.month)
     services.create_planned_sessions(rows=plan[:8], actor=comunicaciones, publish=True)
     start = datetime.combine(today + timedelta(days=10), time(15, 0), tzinfo=tz)
@@ -111,6 +118,11 @@ def seed_sessions(stdout) -> None:
             "capacity": 60,
             "registration_opens_at": timezone.now() - timedelta(days=1),
             "registration_closes_at": start - timedelta(hours=2),
+            # Requests for five days; then those who never came first.
+            "allocation": Session.Allocation.NEWCOMERS_FIRST,
+            "allocation_window_closes_at": datetime.combine(
+                today + timedelta(days=5), time(17, 0), tzinfo=tz
+            ),
         },
     )
     services.publish_session(session_id=thematic.pk, actor=comunicaciones)

@@ -20,6 +20,7 @@ from cafe.notify.services import Attachment, send_templated
 from .checkin import QR_CONTENT_ID, QR_FILENAME, has_room, pass_url
 from .extensions import session_followups
 from .models import Registration, Session
+from .selectors import allocation_explanation
 
 
 def calendar_event(
@@ -212,3 +213,37 @@ def minutes_published(session: Session, minutes, registrations) -> None:
             recipient=user,
             kind="minutes_published",
         )
+
+
+def registration_requested(registration: Registration) -> None:
+    """A request made in the session's window: when and how seats are given."""
+    session, user = registration.session, registration.user
+    send_templated(
+        key=f"registration:{registration.pk}:requested",
+        template="sessions/registration_requested",
+        context=_context(session, registration, rule=allocation_explanation(session)),
+        to=user.email,
+        recipient=user,
+        kind="registration_requested",
+    )
+
+
+def seat_allocated(registration: Registration) -> None:
+    """The result of the fair-seat allocation: a seat (with the invitation) or a
+    place on the waitlist (``registration.position``)."""
+    session, user = registration.session, registration.user
+    confirmed = registration.status == Registration.Status.CONFIRMED
+    send_templated(
+        key=f"registration:{registration.pk}:allocated",
+        template="sessions/seat_allocated",
+        context=_context(
+            session,
+            registration,
+            confirmed=confirmed,
+            rule=allocation_explanation(session),
+        ),
+        to=user.email,
+        recipient=user,
+        kind="seat_allocated",
+        attachments=(ics_attachment(session, user),) if confirmed else (),
+    )

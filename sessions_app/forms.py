@@ -52,6 +52,8 @@ class SessionForm(CrispyFormMixin, forms.ModelForm):
             "capacity",
             "registration_opens_at",
             "registration_closes_at",
+            "allocation",
+            "allocation_window_closes_at",
             "host_name",
         ]
         widgets = {
@@ -59,6 +61,7 @@ class SessionForm(CrispyFormMixin, forms.ModelForm):
             "ends_at": DATETIME_INPUT,
             "registration_opens_at": DATETIME_INPUT,
             "registration_closes_at": DATETIME_INPUT,
+            "allocation_window_closes_at": DATETIME_INPUT,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
@@ -66,6 +69,14 @@ class SessionForm(CrispyFormMixin, forms.ModelForm):
                 "Si lo deja vacío, se usa el cargo del anfitrión configurado."
             ),
             "meeting_url": _("Solo lo ven las personas con inscripción confirmada."),
+            "allocation": _(
+                "Con prioridad o sorteo, las inscripciones hechas antes del cierre de "
+                "la ventana son solicitudes; a esa hora se reparten los cupos con la "
+                "regla y se avisa a cada persona. Después, por orden de llegada."
+            ),
+            "allocation_window_closes_at": _(
+                "Solo para prioridad o sorteo: hasta cuándo se reciben solicitudes."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -75,11 +86,13 @@ class SessionForm(CrispyFormMixin, forms.ModelForm):
         self.fields["dependency"].empty_label = _("Toda la entidad")
         self.fields["host_name"].required = False
         self.fields["capacity"].min_value = 1
+        self.fields["allocation"].required = False
         for name in (
             "starts_at",
             "ends_at",
             "registration_opens_at",
             "registration_closes_at",
+            "allocation_window_closes_at",
         ):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
 
@@ -96,6 +109,9 @@ class SessionForm(CrispyFormMixin, forms.ModelForm):
             _("Revise los avisos y marque esta casilla para guardar de todos modos."),
         )
         return False
+
+    def clean_allocation(self):
+        return self.cleaned_data["allocation"] or Session.Allocation.FIRST_COME
 
 
 class CancelSessionForm(CrispyFormMixin, forms.Form):
@@ -310,3 +326,41 @@ class FeedbackForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Enviar respuesta")))
+
+
+class AgendaBlockForm(CrispyFormMixin, forms.Form):
+    """A time the leader is not available: from, to, and why."""
+
+    submit_label = _("Bloquear en la agenda")
+
+    starts_at = forms.DateTimeField(
+        label=_("Desde"),
+        widget=DATETIME_INPUT,
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Hasta"),
+        widget=DATETIME_INPUT,
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+    reason = forms.CharField(
+        label=_("Motivo"),
+        max_length=200,
+        help_text=_("Por ejemplo: Consejo de Gobierno, viaje, vacaciones."),
+    )
+
+    # A year far outside would overflow once stored in UTC and break the pages.
+    YEARS = (2000, 2100)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("starts_at", "ends_at"):
+            value = cleaned.get(name)
+            if value and not self.YEARS[0] <= value.year <= self.YEARS[1]:
+                self.add_error(
+                    name, _("Escriba una fecha entre el 01/01/2000 y el 31/12/2100.")
+                )
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("El fin debe ser posterior al inicio."))
+        return cleaned

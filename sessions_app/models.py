@@ -50,6 +50,14 @@ class Session(models.Model):
         HELD = "realizada", _("Realizada")
         CANCELLED = "cancelada", _("Cancelada")
 
+    class Allocation(models.TextChoices):
+        FIRST_COME = "orden_llegada", _("Por orden de llegada")
+        NEWCOMERS_FIRST = (
+            "primera_vez",
+            _("Primero quienes nunca han asistido, luego por hora de solicitud"),
+        )
+        LOTTERY = "sorteo", _("Sorteo con semilla publicada")
+
     title = models.CharField(_("título"), max_length=200)
     description = models.TextField(_("descripción"), blank=True, max_length=4000)
     topic = models.ForeignKey(
@@ -113,6 +121,29 @@ class Session(models.Model):
     cancelled_at = models.DateTimeField(
         _("cancelada el"), validators=[date_in_range], null=True, blank=True
     )
+    # Fair seats: requests made before the window closes are collected, then seats
+    # are given by the session's rule (services.allocation); after that, first come.
+    allocation = models.CharField(
+        _("reparto de cupos"),
+        max_length=20,
+        choices=Allocation.choices,
+        default=Allocation.FIRST_COME,
+    )
+    allocation_window_closes_at = models.DateTimeField(
+        _("cierre de la ventana de solicitudes"),
+        validators=[date_in_range],
+        null=True,
+        blank=True,
+    )
+    allocation_seed = models.BigIntegerField(
+        _("semilla del sorteo"), null=True, blank=True, editable=False
+    )
+    allocated_at = models.DateTimeField(
+        _("cupos repartidos el"), null=True, blank=True, editable=False
+    )
+    allocation_announced_at = models.DateTimeField(
+        _("resultado del reparto enviado el"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("sesión")
@@ -168,8 +199,30 @@ class Session(models.Model):
             errors["registration_opens_at"] = _(
                 "La apertura de inscripciones debe ser anterior a su cierre."
             )
+        errors.update(self._allocation_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _allocation_errors(self) -> dict:
+        window = self.allocation_window_closes_at
+        if self.allocation == self.Allocation.FIRST_COME:
+            return {}
+        if window is None:
+            return {
+                "allocation_window_closes_at": _(
+                    "Indique cuándo cierra la ventana de solicitudes: el reparto "
+                    "de cupos se hace a esa hora."
+                )
+            }
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        if (opens and window <= opens) or (closes and window > closes):
+            return {
+                "allocation_window_closes_at": _(
+                    "La ventana de solicitudes debe cerrar después de la apertura "
+                    "y no después del cierre de inscripciones."
+                )
+            }
+        return {}
 
     @property
     def is_entity_wide(self) -> bool:
@@ -182,6 +235,22 @@ class Session(models.Model):
     @property
     def has_link(self) -> bool:
         return self.format in (self.Format.VIRTUAL, self.Format.HYBRID)
+
+    @property
+    def uses_request_window(self) -> bool:
+        return (
+            self.allocation != self.Allocation.FIRST_COME
+            and self.allocation_window_closes_at is not None
+        )
+
+    def collects_requests(self, now=None) -> bool:
+        """Registrations are requests (seats given later) until the window's close."""
+        now = now or timezone.now()
+        return (
+            self.uses_request_window
+            and self.allocated_at is None
+            and now < self.allocation_window_closes_at
+        )
 
     def registration_is_open(self, now=None) -> bool:
         now = now or timezone.now()
@@ -198,6 +267,9 @@ class Session(models.Model):
 
 class Registration(models.Model):
     class Status(models.TextChoices):
+        # Made while the session's request window is open; a seat or a waitlist
+        # place is given when it closes.
+        REQUESTED = "solicitada", _("Solicitud recibida")
         CONFIRMED = "confirmada", _("Confirmada")
         WAITLISTED = "en_espera", _("En lista de espera")
         CANCELLED = "cancelada", _("Cancelada")
@@ -233,6 +305,12 @@ class Registration(models.Model):
     )
     checked_in_at = models.DateTimeField(
         _("asistencia registrada el"), validators=[date_in_range], null=True, blank=True
+    )
+    # The waitlist's order is ``Coalesce(waitlist_rank, pk)``: the order of arrival,
+    # except for places given by the fair-seat allocation, ranked -n..-1 so they stay
+    # ahead of anyone who joined after it.
+    waitlist_rank = models.IntegerField(
+        _("orden en la lista de espera"), null=True, blank=True, editable=False
     )
 
     class Meta:
@@ -305,6 +383,38 @@ class Minutes(models.Model):
 
     def __str__(self):
         return f"Conclusiones · {self.session}"
+
+
+class AgendaBlock(models.Model):
+    """A time the leader is not available (Comunicaciones keeps the list): the
+    monthly planner proposes no session that overlaps one."""
+
+    starts_at = models.DateTimeField(_("desde"))
+    ends_at = models.DateTimeField(_("hasta"))
+    reason = models.CharField(_("motivo"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrado por"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registrado el"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bloqueo de la agenda")
+        verbose_name_plural = _("bloqueos de la agenda")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="agenda_block_ordered"
+            )
+        ]
+        indexes = [models.Index(fields=["ends_at"], name="agenda_block_end_idx")]
+
+    def __str__(self):
+        return self.reason
 
 
 class MinutesVersion(models.Model):

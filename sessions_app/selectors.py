@@ -1,6 +1,7 @@
 """Reads of the sessions app: each returns what one page needs, in a fixed number of
 queries whatever the amount of data."""
 
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -8,11 +9,13 @@ from datetime import datetime, time
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     Count,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -26,15 +29,23 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from cafe.common.business_days import festivo
-from cafe.org.models import Dependency
+from cafe.org.models import Dependency, User
 from cafe.validators import year_in_range
 
-from .models import Feedback, Minutes, MinutesVersion, Registration, Session
+from .models import (
+    AgendaBlock,
+    Feedback,
+    Minutes,
+    MinutesVersion,
+    Registration,
+    Session,
+)
 from .textdiff import diff_words
 
 # The text fields of the conclusions a version keeps, in the order they are shown.
 MINUTES_TEXT_FIELDS = ("summary", "agreements", "video_url", "post_url")
 
+REQUESTED = Registration.Status.REQUESTED
 CONFIRMED = Registration.Status.CONFIRMED
 WAITLISTED = Registration.Status.WAITLISTED
 CANCELLED = Registration.Status.CANCELLED
@@ -52,6 +63,12 @@ def _registrations_counted(status):
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def waitlist_order():
+    """The waitlist's sort key: the fair-seat allocation's rank (negative, ahead of
+    later arrivals) or the order of arrival (the primary key)."""
+    return Coalesce("waitlist_rank", "pk", output_field=BigIntegerField())
 
 
 def with_counts(queryset):
@@ -72,11 +89,18 @@ def with_my_registration(queryset, user):
 
 
 def waitlist_position_expression():
-    """For a Registration queryset: 1 + people waiting before this one (queue order
-    is insertion order, as in promotion)."""
+    """For a Registration queryset: 1 + people waiting before this one (the queue
+    order of promotion: ``waitlist_order``)."""
     earlier = (
-        Registration.objects.filter(
-            session=OuterRef("session"), status=WAITLISTED, pk__lt=OuterRef("pk")
+        Registration.objects.alias(key=waitlist_order())
+        .filter(
+            session=OuterRef("session"),
+            status=WAITLISTED,
+            key__lt=Coalesce(
+                OuterRef("waitlist_rank"),
+                OuterRef("pk"),
+                output_field=BigIntegerField(),
+            ),
         )
         .values("session")
         .annotate(n=Count("pk"))
@@ -107,6 +131,8 @@ def card_state(session: Session, user, now=None) -> CardState:
         return CardState("inscrito", _("Inscripción confirmada"))
     if getattr(session, "my_status", None) == WAITLISTED:
         return CardState("en_espera", _("En lista de espera"))
+    if getattr(session, "my_status", None) == REQUESTED:
+        return CardState("solicitada", _("Solicitud recibida"))
     if not session.is_in_audience(user):
         return CardState(
             "solo_dependencia",
@@ -119,6 +145,8 @@ def card_state(session: Session, user, now=None) -> CardState:
         ):
             return CardState("cerrada", _("Inscripciones aún no abiertas"))
         return CardState("cerrada", _("Inscripciones cerradas"))
+    if session.collects_requests(now):
+        return CardState("solicitudes", _("Solicitudes abiertas"))
     free = session.capacity - session.confirmed_count
     if free > 0:
         return CardState(
@@ -225,10 +253,15 @@ def my_registration(*, session: Session, user):
         .first()
     )
     if registration is not None and registration.status == WAITLISTED:
+        mine = registration.waitlist_rank
         registration.position = (
-            Registration.objects.filter(
-                session=session, status=WAITLISTED, pk__lt=registration.pk
-            ).count()
+            Registration.objects.alias(key=waitlist_order())
+            .filter(
+                session=session,
+                status=WAITLISTED,
+                key__lt=registration.pk if mine is None else mine,
+            )
+            .count()
             + 1
         )
     return registration
@@ -278,17 +311,64 @@ def attendance_list(*, session: Session):
     )
 
 
-def rotation(*, months: int | None = None):
-    """Each active dependency with its last held and next scheduled session, those
-    that most need a session first: never held one, then the longest ago.
+@dataclass(frozen=True)
+class RotationCycle:
+    """How long a full round of the active dependencies takes at the cadence."""
 
-    A dependency without a held session in the last ``months`` months is flagged.
-    Each date is one lookup in the (dependency, starts_at) index, not an aggregate
-    over every session the entity ever held.
+    dependencies: int
+    per_month: int
+    months: int
+    # The first held session of the program: a dependency that never had one is
+    # late only once the program has run longer than a cycle.
+    program_start: datetime | None
+
+
+def rotation_cycle() -> RotationCycle:
+    """The cycle: active dependencies ÷ sessions per month, rounded up, in months."""
+    dependencies = Dependency.objects.filter(is_active=True).count()
+    per_month = max(1, settings.SESSIONS_PER_MONTH)
+    program_start = Session.objects.filter(status=Session.Status.HELD).aggregate(
+        first=Min("starts_at")
+    )["first"]
+    return RotationCycle(
+        dependencies=dependencies,
+        per_month=per_month,
+        months=max(1, math.ceil(dependencies / per_month)),
+        program_start=program_start,
+    )
+
+
+def rotation(*, cycle: RotationCycle | None = None):
+    """Each active dependency with its last held and next scheduled session, those
+    that most need a session first: never held one, then the longest ago; among
+    equals, the largest (most active staff).
+
+    A dependency is flagged when its last held session (or, if it never had one, the
+    program's first) is older than the cycle allows. Each date is one lookup in the
+    (dependency, starts_at) index, not an aggregate over every session the entity
+    ever held.
     """
-    months = months or settings.SESSIONS_ROTATION_MONTHS
+    cycle = cycle or rotation_cycle()
+    limit = timezone.now() - relativedelta(months=cycle.months)
+    late_start = cycle.program_start is not None and cycle.program_start < limit
+    return (
+        with_rotation_dates(Dependency.objects.filter(is_active=True))
+        .annotate(
+            flagged=Case(
+                When(Q(last_held__lt=limit), then=True),
+                When(Q(last_held__isnull=True), then=Value(late_start)),
+                default=False,
+                output_field=BooleanField(),
+            )
+        )
+        .order_by(F("last_held").asc(nulls_first=True), "-staff_count", "name", "pk")
+    )
+
+
+def with_rotation_dates(queryset):
+    """For a Dependency queryset: ``last_held``, ``next_scheduled`` and
+    ``staff_count`` (active people), each one subquery per row."""
     now = timezone.now()
-    limit = now - relativedelta(months=months)
     sessions = Session.objects.filter(dependency=OuterRef("pk"))
     last_held = (
         sessions.filter(status=Session.Status.HELD)
@@ -303,19 +383,17 @@ def rotation(*, months: int | None = None):
         .order_by("starts_at")
         .values("starts_at")[:1]
     )
-    return (
-        Dependency.objects.filter(is_active=True)
-        .annotate(
-            last_held=Subquery(last_held), next_scheduled=Subquery(next_scheduled)
-        )
-        .annotate(
-            flagged=Case(
-                When(Q(last_held__isnull=True) | Q(last_held__lt=limit), then=True),
-                default=False,
-                output_field=BooleanField(),
-            )
-        )
-        .order_by(F("last_held").asc(nulls_first=True), "name", "pk")
+    staff = (
+        User.objects.filter(dependency=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("dependency")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        last_held=Subquery(last_held),
+        next_scheduled=Subquery(next_scheduled),
+        staff_count=Coalesce(Subquery(staff, output_field=IntegerField()), Value(0)),
     )
 
 
@@ -580,3 +658,33 @@ def minutes_versions_diff(old: MinutesVersion, new: MinutesVersion) -> list[Fiel
         label = capfirst(MinutesVersion._meta.get_field(name).verbose_name)
         fields.append(FieldDiff(label, before != after, diff_words(before, after)))
     return fields
+
+
+def allocation_explanation(session: Session) -> str:
+    """The session's seat rule in plain Spanish, for its page and its e-mails."""
+    if session.allocation == Session.Allocation.NEWCOMERS_FIRST:
+        return _(
+            "Si hay más solicitudes que cupos, primero reciben cupo las personas "
+            "que nunca han asistido a un Café y después las demás, en el orden en "
+            "que enviaron su solicitud. Quienes no alcancen cupo quedan en la lista "
+            "de espera en ese mismo orden."
+        )
+    if session.allocation == Session.Allocation.LOTTERY:
+        return _(
+            "Si hay más solicitudes que cupos, primero reciben cupo las personas "
+            "que nunca han asistido a un Café y después las demás; dentro de cada "
+            "grupo el orden lo da un sorteo. La semilla del sorteo se publica en "
+            "esta página: con ella y las solicitudes en orden de llegada, "
+            "cualquiera puede repetirlo (random.Random(semilla).shuffle). Quienes "
+            "no alcancen cupo quedan en la lista de espera en el orden del sorteo."
+        )
+    return _("Los cupos se asignan por orden de llegada.")
+
+
+def agenda_blocks(*, since=None, until=None):
+    """The leader's agenda blocks that end after ``since`` (default: now) and, if
+    given, start before ``until``; in order."""
+    queryset = AgendaBlock.objects.filter(ends_at__gt=since or timezone.now())
+    if until is not None:
+        queryset = queryset.filter(starts_at__lt=until)
+    return queryset.select_related("created_by").order_by("starts_at", "pk")

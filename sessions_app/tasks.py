@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import communications
+from .services import allocation, communications
 
 
 @shared_task(name="sessions.send_monthly_invitations", acks_late=True)
@@ -19,3 +19,15 @@ def send_reminders() -> int:
 @shared_task(name="sessions.send_post_session", acks_late=True)
 def send_post_session() -> dict:
     return communications.send_post_session()
+
+
+@shared_task(name="sessions.allocate_seats", acks_late=True)
+def allocate_seats() -> int:
+    """Every few minutes: give the seats of sessions whose request window closed."""
+    return allocation.allocate_due_sessions()
+
+
+@shared_task(name="sessions.announce_allocation", acks_late=True)
+def announce_allocation(session_id: int) -> int:
+    """After an allocation commits: e-mail each person the result."""
+    return allocation.announce_allocation(session_id=session_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkin, manage, minutes, public
+from .views import agenda, checkin, manage, minutes, public
 
 app_name = "sessions"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("gestion/nueva/", manage.session_create, name="create"),
     path("gestion/ciclo/", manage.planner, name="planner"),
     path("gestion/rotacion/", manage.rotation, name="rotation"),
+    path("gestion/agenda/", agenda.agenda, name="agenda"),
+    path("gestion/agenda/<int:pk>/quitar/", agenda.agenda_remove, name="agenda_remove"),
     path("gestion/temas/", manage.topic_list, name="topics"),
     path("gestion/temas/nuevo/", manage.topic_edit, name="topic_create"),
     path("gestion/temas/<int:pk>/", manage.topic_edit, name="topic_edit"),

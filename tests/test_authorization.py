@@ -287,6 +287,10 @@ MATRIX: dict[str, list[Case]] = {
     "sessions:create": [form(COMS)],
     "sessions:planner": [form(COMS)],
     "sessions:rotation": [page(COMS)],
+    "sessions:agenda": [form(COMS)],
+    "sessions:agenda_remove": [
+        action(COMS, yes=NOT_FOUND, args=missing, label="bloqueo inexistente")
+    ],
     "sessions:topics": [page(COMS)],
     "sessions:topic_create": [form(COMS)],
     "sessions:topic_edit": [

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cafe.access import authenticated, role_required
 
 from . import forms, services, sso
+from .home import home_sections
 from .password_login import password_login_mode
 from .permissions import role_names
 from .privacy import current_notice, has_accepted_current
@@ -26,7 +27,14 @@ from .selectors import personal_data_for
 @role_required(authenticated)
 @require_GET
 def home(request):
-    return render(request, "org/home.html", {"roles": role_names(request.user)})
+    return render(
+        request,
+        "org/home.html",
+        {
+            "roles": role_names(request.user),
+            "sections": home_sections(request.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

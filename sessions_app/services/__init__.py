@@ -1,6 +1,8 @@
 """Writes of the sessions app. Each service is one transaction; bad input raises a
 Spanish ``ValidationError`` and changes nothing."""
 
+from .agenda import add_agenda_block, remove_agenda_block
+from .allocation import allocate_due_sessions, allocate_seats, announce_allocation
 from .attendance import (
     add_walk_in,
     check_in,
@@ -30,7 +32,11 @@ from .survey import submit_feedback
 
 __all__ = [
     "PlannedSession",
+    "add_agenda_block",
     "add_walk_in",
+    "allocate_due_sessions",
+    "allocate_seats",
+    "announce_allocation",
     "approve_minutes",
     "cancel_registration",
     "cancel_session",
@@ -45,6 +51,7 @@ __all__ = [
     "publish_sessions",
     "record_walk_in",
     "register_attendee",
+    "remove_agenda_block",
     "return_minutes",
     "save_minutes",
     "save_session",

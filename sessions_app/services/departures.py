@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from ..models import Registration, Session
-from .registration import _lock_session, promote_waiting
+from .registration import lock_session, promote_waiting
 
 
 def release_registrations(*, user_ids: list[int], now) -> int:
@@ -22,7 +22,7 @@ def release_registrations(*, user_ids: list[int], now) -> int:
     cancelled = 0
     with transaction.atomic():
         for session_id in sorted(set(live)):
-            session = _lock_session(session_id)
+            session = lock_session(session_id)
             cancelled += (
                 Registration.objects.filter(session=session, user_id__in=user_ids)
                 .exclude(status=Registration.Status.CANCELLED)

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 
 from .. import emails
 from ..models import Registration, Session
+from ..selectors import waitlist_order
 
 # The registration race test switches these to prove it can see a race (control run).
 LOCK_SESSION_ROW = True
 after_seat_count = None
 
 
-def _lock_session(session_id: int) -> Session:
+def lock_session(session_id: int) -> Session:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL lock_timeout = '5s'")
@@ -61,7 +62,7 @@ def register_attendee(*, session_id: int, user, needs: str = "", now=None):
         raise ValidationError(_("Las necesidades no pueden pasar de 1000 caracteres."))
     try:
         with transaction.atomic():
-            session = _lock_session(session_id)
+            session = lock_session(session_id)
             _check_can_register(session, user, now)
             live = Registration.objects.filter(session=session, user=user).exclude(
                 status=Registration.Status.CANCELLED
@@ -69,16 +70,7 @@ def register_attendee(*, session_id: int, user, needs: str = "", now=None):
             existing = live.first()
             if existing is not None:
                 return existing, False
-            confirmed = Registration.objects.filter(
-                session=session, status=Registration.Status.CONFIRMED
-            ).count()
-            if after_seat_count is not None:
-                after_seat_count()
-            status = (
-                Registration.Status.CONFIRMED
-                if confirmed < session.capacity
-                else Registration.Status.WAITLISTED
-            )
+            status = _new_status(session, now)
             with transaction.atomic():
                 registration = Registration.objects.create(
                     session=session,
@@ -88,7 +80,10 @@ def register_attendee(*, session_id: int, user, needs: str = "", now=None):
                     # Stamped under the lock, so it follows the order of the queue.
                     created_at=timezone.now() if explicit_now is None else now,
                 )
-            emails.registration_received(registration)
+            if status == Registration.Status.REQUESTED:
+                emails.registration_requested(registration)
+            else:
+                emails.registration_received(registration)
             return registration, True
     except IntegrityError:
         # The same person registered at the same instant (only possible without the
@@ -109,6 +104,26 @@ def register_attendee(*, session_id: int, user, needs: str = "", now=None):
         raise
 
 
+def _new_status(session: Session, now) -> str:
+    """A request while the session's request window is open; after it, a seat
+    while seats remain, the waitlist after. Requests left by a window that just
+    closed are allocated first (under the same lock), so nobody who came late
+    overtakes them."""
+    from .allocation import allocate_locked
+
+    if session.collects_requests(now):
+        return Registration.Status.REQUESTED
+    allocate_locked(session, now=now)
+    confirmed = Registration.objects.filter(
+        session=session, status=Registration.Status.CONFIRMED
+    ).count()
+    if after_seat_count is not None:
+        after_seat_count()
+    if confirmed < session.capacity:
+        return Registration.Status.CONFIRMED
+    return Registration.Status.WAITLISTED
+
+
 def cancel_registration(*, registration_id: int, user, now=None) -> Registration:
     """Cancel one's own registration; a freed seat goes to the first person waiting.
 
@@ -122,7 +137,7 @@ def cancel_registration(*, registration_id: int, user, now=None) -> Registration
             )
         except Registration.DoesNotExist:
             raise ValidationError(_("La inscripción no existe.")) from None
-        session = _lock_session(session_id)
+        session = lock_session(session_id)
         registration = Registration.objects.select_for_update().get(pk=registration_id)
         if registration.status == Registration.Status.CANCELLED:
             return registration
@@ -147,6 +162,8 @@ def promote_waiting(session: Session, *, now=None) -> list[Registration]:
 
     "First" is insertion order (the primary key): rows are inserted while the session
     lock is held, so it is the order in which people got their turn at the lock.
+    Places given by the fair-seat allocation keep its order, ahead of later ones
+    (``waitlist_order``).
 
     Must run inside a transaction that holds the session lock.
     """
@@ -161,7 +178,7 @@ def promote_waiting(session: Session, *, now=None) -> list[Registration]:
         Registration.objects.select_for_update(of=("self",))
         .select_related("user", "session")
         .filter(session=session, status=Registration.Status.WAITLISTED)
-        .order_by("pk")[:free]
+        .order_by(waitlist_order(), "pk")[:free]
     )
     for registration in waiting:
         registration.status = Registration.Status.CONFIRMED

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from cafe.common.business_days import is_business_day
 from cafe.org.models import Dependency
 
-from .. import emails
-from ..models import Registration, Session, Topic
+from .. import emails, selectors
+from ..models import AgendaBlock, Registration, Session, Topic
 from .registration import promote_waiting
 
 # Changing any of these on a published session sends registrants a new invitation.
@@ -50,6 +50,7 @@ def save_session(*, session: Session | None = None, actor, data: dict) -> Sessio
                     _("Una sesión cancelada o realizada ya no se puede editar.")
                 )
             before = {f: getattr(session, f) for f in CALENDAR_FIELDS}
+            _check_allocation_change(session, data)
         for field, value in data.items():
             setattr(session, field, value)
         if not session.host_name:
@@ -64,6 +65,38 @@ def save_session(*, session: Session | None = None, actor, data: dict) -> Sessio
             if changed:
                 emails.session_changed(session, _confirmed(session))
     return session
+
+
+def _check_allocation_change(session: Session, data: dict) -> None:
+    """The seat rule is published: it cannot change once people have registered
+    under it, nor after the seats were given."""
+    window = data.get(
+        "allocation_window_closes_at", session.allocation_window_closes_at
+    )
+    changed = data.get("allocation", session.allocation) != session.allocation or (
+        _to_minute(window) != _to_minute(session.allocation_window_closes_at)
+    )
+    if not changed:
+        return
+    registered = (
+        Registration.objects.filter(session=session)
+        .exclude(status=Registration.Status.CANCELLED)
+        .exists()
+    )
+    if registered or session.allocated_at is not None:
+        raise ValidationError(
+            {
+                "allocation": _(
+                    "La regla de reparto de cupos ya no se puede cambiar: hay "
+                    "personas inscritas con la regla publicada."
+                )
+            }
+        )
+
+
+def _to_minute(moment):
+    """Forms send times to the minute: a stored time with seconds is the same."""
+    return moment.replace(second=0, microsecond=0) if moment else None
 
 
 def _confirmed(session: Session):
@@ -125,7 +158,11 @@ def cancel_session(*, session_id: int, actor, reason: str, now=None) -> Session:
         )
         live = Registration.objects.select_related("user").filter(
             session=session,
-            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
+            status__in=[
+                Registration.Status.REQUESTED,
+                Registration.Status.CONFIRMED,
+                Registration.Status.WAITLISTED,
+            ],
         )
         emails.session_cancelled(session, live)
     return session
@@ -165,28 +202,43 @@ def _default_times() -> tuple[time, time]:
 def plan_month(
     *, year: int, month: int, today: date | None = None
 ) -> list[PlannedSession]:
-    """Propose one session per active dependency without a session that month.
+    """Propose the month's sessions at the cadence (``SESSIONS_PER_MONTH``).
 
-    Sessions are spread over the month's remaining working days, with the default
-    time, place and capacity from settings.
+    The month's budget is the cadence minus the sessions it already has (cancelled
+    ones aside). The dependencies without a session that month come in rotation
+    order: longest without a held session first, then the largest by active staff.
+    Each goes to a working day (Colombian calendar) whose default time slot is free
+    in the leader's agenda (no block, no other session), spread over the month.
     """
     today = today or timezone.localdate()
-    taken = set(
-        Session.objects.filter(
-            dependency__isnull=False,
-            starts_at__year=year,
-            starts_at__month=month,
-        )
-        .exclude(status=Session.Status.CANCELLED)
-        .values_list("dependency_id", flat=True)
+    tz = timezone.get_current_timezone()
+    month_sessions = Session.objects.filter(
+        starts_at__year=year, starts_at__month=month
+    ).exclude(status=Session.Status.CANCELLED)
+    budget = settings.SESSIONS_PER_MONTH - month_sessions.count()
+    if budget <= 0:
+        return []
+    taken = month_sessions.filter(dependency__isnull=False).values("dependency_id")
+    dependencies = list(
+        selectors.rotation(cycle=selectors.rotation_cycle()).exclude(pk__in=taken)[
+            :budget
+        ]
     )
-    dependencies = [
-        d for d in Dependency.objects.filter(is_active=True) if d.pk not in taken
+    start, end = _default_times()
+    busy = busy_intervals(year=year, month=month)
+    days = [
+        day
+        for day in working_days(year, month, after=today)
+        if not overlaps(
+            busy,
+            datetime.combine(day, start, tzinfo=tz),
+            datetime.combine(day, end, tzinfo=tz),
+        )
     ]
-    days = working_days(year, month, after=today)
     if not dependencies or not days:
         return []
-    start, end = _default_times()
+    # One session a day at most: the leader holds one slot per free day.
+    dependencies = dependencies[: len(days)]
     return [
         PlannedSession(
             dependency=dependency,
@@ -200,12 +252,38 @@ def plan_month(
     ]
 
 
+def busy_intervals(*, year: int, month: int) -> list[tuple[datetime, datetime, str]]:
+    """The leader's agenda in the month: blocks and sessions (not cancelled), as
+    (starts, ends, what) in two queries."""
+    tz = timezone.get_current_timezone()
+    first = datetime(year, month, 1, tzinfo=tz)
+    last = datetime(year, month, calendar.monthrange(year, month)[1], tzinfo=tz)
+    after = last + timedelta(days=1)
+    blocks = AgendaBlock.objects.filter(starts_at__lt=after, ends_at__gt=first)
+    sessions = Session.objects.filter(starts_at__lt=after, ends_at__gt=first).exclude(
+        status=Session.Status.CANCELLED
+    )
+    return [
+        *((b.starts_at, b.ends_at, b.reason) for b in blocks),
+        *((s.starts_at, s.ends_at, s.title) for s in sessions),
+    ]
+
+
+def overlaps(intervals, starts_at: datetime, ends_at: datetime) -> str | None:
+    """What in ``intervals`` overlaps [starts_at, ends_at), or None."""
+    for busy_start, busy_end, what in intervals:
+        if busy_start < ends_at and starts_at < busy_end:
+            return what
+    return None
+
+
 def create_planned_sessions(
     *, rows: list[PlannedSession], actor, publish: bool = False, now=None
 ) -> list[Session]:
     """Create the planner's rows as drafts (and publish them if asked), all or none."""
     now = now or timezone.now()
     tz = timezone.get_current_timezone()
+    _check_agenda(rows, tz)
     created = []
     with transaction.atomic():
         for row in rows:
@@ -235,3 +313,38 @@ def create_planned_sessions(
                 session = publish_session(session_id=session.pk, actor=actor, now=now)
             created.append(session)
     return created
+
+
+def _check_agenda(rows: list[PlannedSession], tz) -> None:
+    """Refuse rows that fall on a blocked time of the leader's agenda."""
+    errors = []
+    blocks_by_month = {}
+    for row in rows:
+        key = (row.day.year, row.day.month)
+        if key not in blocks_by_month:
+            first = datetime(row.day.year, row.day.month, 1, tzinfo=tz)
+            blocks_by_month[key] = [
+                (b.starts_at, b.ends_at, b.reason)
+                for b in AgendaBlock.objects.filter(
+                    starts_at__lt=first + timedelta(days=32), ends_at__gt=first
+                )
+            ]
+        reason = overlaps(
+            blocks_by_month[key],
+            datetime.combine(row.day, row.start, tzinfo=tz),
+            datetime.combine(row.day, row.end, tzinfo=tz),
+        )
+        if reason:
+            errors.append(
+                _(
+                    "%(dependency)s: el %(day)s la agenda está bloqueada "
+                    "(%(reason)s). Elija otra fecha u hora."
+                )
+                % {
+                    "dependency": row.dependency,
+                    "day": row.day.strftime("%d/%m/%Y"),
+                    "reason": reason,
+                }
+            )
+    if errors:
+        raise ValidationError(errors)

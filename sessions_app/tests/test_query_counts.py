@@ -249,7 +249,11 @@ def test_my_sessions(login, servidor):
     )
 
 
-def test_rotation(login, comunicaciones):
+def test_rotation(login, comunicaciones, settings):
+    # A one-month cycle: those that never held a session are late once the
+    # program's first session (20 + i days ago) is more than a month old.
+    settings.SESSIONS_PER_MONTH = 1000
+
     def add_row(i):
         dependency = DependencyFactory(name=f"Dependencia QC {i:04d}")
         if i % 5 != 4:  # every fifth one never held a session: flagged

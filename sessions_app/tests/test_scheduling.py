@@ -239,6 +239,7 @@ def test_working_days_skip_weekends_and_colombian_holidays():
     datetime(2026, 11, 23, 12, 0, tzinfo=timezone.get_fixed_timezone(-300))
 )
 def test_planner_proposes_one_session_per_dependency_without_one(settings):
+    settings.SESSIONS_PER_MONTH = 3  # room for both after the one already planned
     busy, free_a, free_b = DependencyFactory(), DependencyFactory(), DependencyFactory()
     DependencyFactory(is_active=False)
     SessionFactory(
@@ -354,7 +355,7 @@ def test_rotation_flags_dependencies_without_a_recent_session(login, comunicacio
     assert rows[stale.pk].next_scheduled == upcoming.starts_at
     assert rows[never.pk].flagged is True
     assert rows[never.pk].last_held is None
-    assert "Sin sesión reciente" in response.content.decode()
+    assert "Atrasada para el ciclo" in response.content.decode()
     # Most in need first: never held, then the oldest session, the most recent last.
     order = [d.pk for d in response.context["rows"]]
     assert order.index(never.pk) < order.index(stale.pk) < order.index(recent.pk)

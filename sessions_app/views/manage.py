@@ -163,6 +163,7 @@ def planner(request):
     month_form = MonthForm(request.GET or None)
     formset = None
     warnings = []
+    blocks = []
     if request.method == "POST":
         formset = PlannedSessionFormSet(request.POST, prefix="plan")
         if formset.is_valid():
@@ -210,6 +211,10 @@ def planner(request):
         first = month_form.cleaned_data["month"]
         plan = services.plan_month(year=first.year, month=first.month)
         warnings = _plan_warnings(plan)
+        blocks = selectors.agenda_blocks(
+            since=selectors.month_bounds(f"{first:%Y-%m}")[0],
+            until=selectors.month_bounds(f"{first:%Y-%m}")[1],
+        )
         formset = PlannedSessionFormSet(
             prefix="plan",
             initial=[
@@ -227,10 +232,15 @@ def planner(request):
         )
     rows = []
     if formset is not None:
-        names = dict(Dependency.objects.values_list("pk", "name"))
-        for form in formset.forms:
-            value = str(form["dependency"].value())
-            rows.append((form, names.get(as_id(value), "")))
+        ids = [as_id(str(form["dependency"].value())) for form in formset.forms]
+        facts = {
+            d.pk: d
+            for d in selectors.with_rotation_dates(
+                Dependency.objects.filter(pk__in=[pk for pk in ids if pk])
+            )
+        }
+        for form, pk in zip(formset.forms, ids, strict=True):
+            rows.append((form, facts.get(pk)))
     return render(
         request,
         "sessions/manage/planner.html",
@@ -239,6 +249,8 @@ def planner(request):
             "formset": formset,
             "rows": rows,
             "schedule_warnings": warnings,
+            "blocks": blocks,
+            "per_month": settings.SESSIONS_PER_MONTH,
         },
     )
 
@@ -259,14 +271,17 @@ def _plan_warnings(rows) -> list[str]:
 @manage
 @require_GET
 def rotation(request):
-    page = Paginator(selectors.rotation(), 20).get_page(request.GET.get("pagina"))
+    cycle = selectors.rotation_cycle()
+    page = Paginator(selectors.rotation(cycle=cycle), 20).get_page(
+        request.GET.get("pagina")
+    )
     return render(
         request,
         "sessions/manage/rotation.html",
         {
             "page": page,
             "rows": page.object_list,
-            "months": settings.SESSIONS_ROTATION_MONTHS,
+            "cycle": cycle,
         },
     )
 

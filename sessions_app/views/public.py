@@ -92,6 +92,8 @@ def _panel_context(request, session):
         and registration.status == Registration.Status.CONFIRMED
         and session.has_link,
         "registration_form": RegistrationForm(),
+        "collects_requests": session.collects_requests(),
+        "allocation_rule": selectors.allocation_explanation(session),
     }
 
 
@@ -140,6 +142,14 @@ def register(request, pk):
         return _after_action(request, pk)
     if not created:
         messages.info(request, _("Usted ya tenía una inscripción en esta sesión."))
+    elif registration.status == Registration.Status.REQUESTED:
+        messages.success(
+            request,
+            _(
+                "Solicitud recibida. Cuando cierre la ventana de solicitudes "
+                "repartimos los cupos con la regla publicada y le avisamos por correo."
+            ),
+        )
     elif registration.status == Registration.Status.CONFIRMED:
         messages.success(
             request, _("Inscripción confirmada. Le enviamos la invitación por correo.")

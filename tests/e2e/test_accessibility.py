@@ -61,6 +61,7 @@ def pages_for(role: str, w: dict) -> list[tuple[str, str | None]]:
             ("/sesiones/gestion/ciclo/", None),
             ("/sesiones/gestion/ciclo/?month=2099-01", None),
             ("/sesiones/gestion/rotacion/", None),
+            ("/sesiones/gestion/agenda/", "submit"),
             ("/sesiones/gestion/temas/", None),
             ("/sesiones/gestion/temas/nuevo/", "submit"),
             (f"/sesiones/{w['published'].pk}/editar/", None),
