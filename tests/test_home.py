@@ -115,6 +115,6 @@ def test_the_home_page_query_count_is_flat(login, everyone):
         add_rows(everyone, i)
     response, many = queries_of(client)
     assert one == many
-    assert many <= 30, many
+    assert many <= 32, many  # every role at once: four sections of panels
     html = response.content.decode()
     assert "12 en total" in html  # five shown, all counted
