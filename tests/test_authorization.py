@@ -231,6 +231,26 @@ MATRIX: dict[str, list[Case]] = {
     # Anyone reads the notice; a POST from someone with nothing pending goes home.
     "privacy_notice": [public()],
     "my_data": [page()],
+    # Single sign-on: not configured in the tests, so starting it is a 404 page; the
+    # provider's return without a code is refused (403), with no session either way.
+    "oidc_authentication_init": [public(get=NOT_FOUND, post=NOT_ALLOWED)],
+    "oidc_authentication_callback": [public(get=FORBIDDEN, post=NOT_ALLOWED)],
+    # The staff directory and roles: the Administrador (superuser) only.
+    "directory_import_new": [form((SUPER,))],
+    "directory_import": [
+        form((SUPER,), yes=NOT_FOUND, args=missing, label="carga inexistente")
+    ],
+    "directory_roles": [page((SUPER,))],
+    "directory_grant_role": [action((SUPER,))],
+    "directory_remove_role": [
+        action(
+            (SUPER,),
+            yes=NOT_FOUND,
+            args=lambda w: (MISSING, "Comunicaciones"),
+            label="persona inexistente",
+        )
+    ],
+    "directory_set_head": [action((SUPER,))],
     "preferences": [form()],
     "my_data_export": [
         page(args=lambda w: ("json",), label="json"),

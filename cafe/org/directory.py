@@ -223,7 +223,7 @@ def _text(value, label: str, *, limit: int = NAME_MAX, required: bool = True) ->
     if isinstance(value, datetime | date):
         value = value.isoformat()
     text = str(value if value is not None else "").strip()
-    if "\x00" in text or any(unicodedata.category(c) == "Cc" for c in text):
+    if "\ufffd" in text or any(unicodedata.category(c) == "Cc" for c in text):
         raise _Refused(_("%(label)s tiene caracteres no válidos") % {"label": label})
     if text[:1] in ("=", "+", "-", "@"):
         raise _Refused(
@@ -402,9 +402,17 @@ def check_file(*, name: str, content: bytes, full_roster: bool, actor) -> tuple:
 
 
 def _cell(value):
+    """A cell as stored for the second step: control characters (which the
+    database's JSON refuses, NUL above all) become U+FFFD, which the check refuses
+    again."""
     if isinstance(value, datetime | date):
         return value.strftime("%Y-%m-%d")
-    return value if isinstance(value, int | float) else str(value)
+    if isinstance(value, int | float):
+        return value
+    return "".join(
+        "\ufffd" if unicodedata.category(c) == "Cc" and c not in "\t\n\r" else c
+        for c in str(value)
+    )
 
 
 def apply_import(*, record: DirectoryImport, actor, strict: bool = True) -> Plan:

@@ -297,7 +297,8 @@ class CallbackView(OIDCAuthenticationCallbackView):
             return refusal_page(request, "state", status=400)
 
     def login_failure(self):
-        if self.request.user.is_authenticated:
+        # A failed sign-in leaves nobody signed in (not a previous person either).
+        if "code" in self.request.GET and self.request.user.is_authenticated:
             auth.logout(self.request)
         return refusal_page(self.request, getattr(self.request, "cafe_sso_refusal", ""))
 

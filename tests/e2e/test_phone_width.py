@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cafe.notify.models import Delivery
+from cafe.org import directory
 from cafe.testing.factories import DependencyFactory, UserFactory
 from proposals.models import Proposal
 from sessions_app import services as session_services
@@ -111,6 +112,10 @@ PAGES: dict[str, list[Page]] = {
         Page(COMS, args=pk("sent_bulletin")),
     ],
     "proposals:bulletin_email": [Page(COMS, args=pk("draft_bulletin"))],
+    "directory_import_new": [Page((ADMIN,))],
+    "directory_import": [Page((ADMIN,), args=pk("roster"))],
+    "directory_roles": [Page((ADMIN,))],
+    "sessions:agenda": [Page(COMS)],
     "proposals:detail": [
         Page(args=pk("accepted")),
         Page(args=pk("received")),
@@ -156,6 +161,26 @@ NOT_PAGES = {
     "proposals:hide": "acción POST",
     "proposals:unhide": "acción POST",
     "proposals:duplicate": "acción POST",
+    "oidc_authentication_init": "redirección al proveedor de identidad",
+    "oidc_authentication_callback": "vuelta del proveedor: rechazo (403) o redirección",
+    "directory_grant_role": "acción POST",
+    "directory_remove_role": "acción POST",
+    "directory_set_head": "acción POST",
+    "sessions:agenda_remove": "acción POST",
+    # The room's pages need a session running now: tests/e2e/test_live_board.py and
+    # tests/e2e/test_checkin_phone.py open them at 390 px and check the same width.
+    "proposals:live": "página del teléfono en la sala (test_live_board)",
+    "proposals:live_list": "fragmento htmx (test_live_board)",
+    "proposals:live_support": "acción POST",
+    "proposals:live_board": "pantalla de la sala (test_live_board)",
+    "proposals:live_board_fragment": "fragmento htmx (test_live_board)",
+    "proposals:live_moderate": "moderación en vivo (test_live_board)",
+    "proposals:live_moderate_action": "acción POST",
+    "proposals:live_queue": "fragmento htmx (test_live_board)",
+    "sessions:pass": "código personal, abierto por la cámara (test_checkin_phone)",
+    "sessions:room_checkin": "código de la sala (test_checkin_phone)",
+    "sessions:room_screen": "pantalla de la sala (test_checkin_phone)",
+    "sessions:room_code": "fragmento htmx (test_checkin_phone)",
 }
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -261,6 +286,16 @@ def world():
     )
     session_services.submit_minutes(
         session_id=w["review"].pk, actor=w["comunicaciones"]
+    )
+    DependencyFactory(code="DIR-900")
+    roster = (
+        "correo;nombre;dependencia;vinculación\n"
+        "persona.con.un.correo.muy.largo@secretariageneral.gov.co;Nombre Largo;"
+        "DIR-900;planta\n"
+        "malo;Fila rechazada;Dependencia que no existe;planta\n"
+    )
+    w["roster"], _plan = directory.check_file(
+        name="nomina.csv", content=roster.encode(), full_roster=True, actor=None
     )
     return w
 

@@ -91,6 +91,7 @@ def test_navigation_shows_each_role_what_it_can_do(
         "Revisión de conclusiones",
         "Correo saliente",
         "Mis datos",
+        "Directorio y roles",
         "Administración",
     ]
 
