@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cafe.datefields import DateField, MonthField, parse_month
+from cafe.datefields import DateField, DateTimeField, MonthField, parse_month
 from cafe.org.forms import CrispyFormMixin, bootstrap_classes, https_urls
 from cafe.org.models import Dependency
 
@@ -333,12 +333,14 @@ class AgendaBlockForm(CrispyFormMixin, forms.Form):
 
     submit_label = _("Bloquear en la agenda")
 
-    starts_at = forms.DateTimeField(
+    # The shared field refuses a year outside 2000–2100 (stored in UTC, a far one
+    # would break every page that reads it).
+    starts_at = DateTimeField(
         label=_("Desde"),
         widget=DATETIME_INPUT,
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
-    ends_at = forms.DateTimeField(
+    ends_at = DateTimeField(
         label=_("Hasta"),
         widget=DATETIME_INPUT,
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
@@ -349,17 +351,8 @@ class AgendaBlockForm(CrispyFormMixin, forms.Form):
         help_text=_("Por ejemplo: Consejo de Gobierno, viaje, vacaciones."),
     )
 
-    # A year far outside would overflow once stored in UTC and break the pages.
-    YEARS = (2000, 2100)
-
     def clean(self):
         cleaned = super().clean()
-        for name in ("starts_at", "ends_at"):
-            value = cleaned.get(name)
-            if value and not self.YEARS[0] <= value.year <= self.YEARS[1]:
-                self.add_error(
-                    name, _("Escriba una fecha entre el 01/01/2000 y el 31/12/2100.")
-                )
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("El fin debe ser posterior al inicio."))
