@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import bulletin_views, dashboard_views, views
+from . import bulletin_views, commitment_views, dashboard_views, views
 
 app_name = "proposals"
 
@@ -16,6 +16,17 @@ urlpatterns = [
         r"^tablero/exportar\.(?P<fmt>csv|xlsx)$", dashboard_views.export, name="export"
     ),
     path("sesion/<int:session_pk>/capturar/", views.capture, name="capture"),
+    path(
+        "sesion/<int:session_pk>/acuerdos/",
+        commitment_views.session_agreements,
+        name="agreements",
+    ),
+    path("prorrogas/", commitment_views.extension_inbox, name="extensions"),
+    path(
+        "prorrogas/<int:extension_pk>/decidir/",
+        commitment_views.extension_decide,
+        name="extension_decide",
+    ),
     path("boletin/", bulletin_views.bulletin_list, name="bulletins"),
     path("boletin/componer/", bulletin_views.bulletin_compose, name="bulletin_compose"),
     path("boletin/<int:pk>/", bulletin_views.bulletin_detail, name="bulletin"),
@@ -52,4 +63,9 @@ urlpatterns = [
     path("<int:pk>/ocultar/", views.hide, name="hide"),
     path("<int:pk>/mostrar/", views.unhide, name="unhide"),
     path("<int:pk>/duplicada/", views.duplicate, name="duplicate"),
+    path(
+        "<int:pk>/prorroga/",
+        commitment_views.extension_request,
+        name="extension_request",
+    ),
 ]

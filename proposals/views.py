@@ -17,6 +17,7 @@ from cafe.paging import IdsFirstPaginator
 from sessions_app.models import Session
 
 from . import forms, selectors, services
+from .commitment_forms import extension_context
 from .models import Proposal
 from .permissions import can_answer, can_moderate
 from .services.anonymous import batch_period_label
@@ -137,6 +138,7 @@ def proposal_detail(request, pk):
         or is_liaison_of(user, proposal.responsible_dependency_id)
     ):
         context["progress_form"] = forms.ProgressForm()
+    context.update(extension_context(user, proposal))
     if context["can_moderate"]:
         context["hide_form"] = forms.HideForm()
         context["duplicate_form"] = forms.DuplicateForm()
