@@ -27,7 +27,13 @@ def session_agreements(request, session_pk):
     session = get_object_or_404(
         Session.objects.select_related("dependency"), pk=session_pk
     )
-    form = cforms.AgreementForm(request.POST or None)
+    held = session.status == Session.Status.HELD
+    form = cforms.AgreementForm(request.POST or None) if held else None
+    if request.method == "POST" and not held:
+        messages.error(
+            request, _("Los acuerdos se registran cuando la sesión está realizada.")
+        )
+        return redirect("proposals:agreements", session_pk=session.pk)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -57,7 +63,7 @@ def session_agreements(request, session_pk):
         {
             "session": session,
             "agreements": list(selectors.session_agreements(session=session)),
-            "form": form if session.status == Session.Status.HELD else None,
+            "form": form,
         },
     )
 
