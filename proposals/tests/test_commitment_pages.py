@@ -225,9 +225,8 @@ def test_only_despacho_decides_once_and_the_original_date_stays_visible(
     )
     url = reverse("proposals:extension_decide", args=[extension.pk])
     for person in (enlace, comunicaciones):
-        assert login(person).post(
-            url, {"decision": "aprobar"}
-        ).status_code == (403)
+        response = login(person).post(url, {"decision": "aprobar"})
+        assert response.status_code == 403
     client = login(despacho)
     detail = reverse("proposals:detail", args=[committed.pk])
     assert "Registrar la decisión" in client.get(detail).content.decode()

@@ -15,7 +15,7 @@ from django.core.management import call_command
 
 from cafe.notify.models import Delivery
 from cafe.testing.factories import DependencyFactory, UserFactory
-from proposals import bulletin, selectors, services
+from proposals import bulletin, dashboard, selectors, services
 from proposals.communications import send_overdue_digests
 from proposals.dashboard import Period
 from proposals.models import DueDateExtension, Proposal, StatusChange
@@ -488,3 +488,27 @@ def test_other_dependencies_heads_get_nothing(committed, head, settings, capture
             "recipient", flat=True
         )
     ) == [head.pk]
+
+
+def test_the_dashboard_counts_agreements_as_commitments_not_as_proposals(
+    session, comunicaciones, dependency, servidor
+):
+    item = agreement(session, comunicaciones, dependency)
+    with on(date(2026, 12, 3)):
+        services.submit_proposal(
+            user=servidor,
+            kind=Proposal.Kind.PROPOSAL,
+            title="Firma electrónica",
+            text="Propongo firmar los documentos internos en línea.",
+            topic=None,
+            session=None,
+            anonymous=False,
+        )
+    period = Period(date(2026, 12, 1), date(2026, 12, 31))
+    with on(date(2026, 12, 21)):
+        board = dashboard.build_dashboard(period=period, today=date(2026, 12, 21))
+    assert board.figures["received"] == 1
+    assert board.figures["accepted"] == 0
+    assert board.figures["overdue"] == 1
+    assert [p.pk for p in board.overdue] == [item.pk]
+    assert list(dashboard.commitments_in(period)) == [item]
