@@ -18,8 +18,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from cafe.common.business_days import add_business_days
 from cafe.notify.models import Delivery
 from cafe.testing.factories import DependencyFactory, UserFactory
+from proposals import services as proposal_services
 from proposals.models import Proposal
 from sessions_app import services as session_services
 from sessions_app.models import Topic
@@ -101,6 +103,8 @@ PAGES: dict[str, list[Page]] = {
     "proposals:queue": [Page((ENLACE,))],
     "proposals:dashboard": [Page(DASHBOARD)],
     "proposals:capture": [Page(COMS, args=pk("held"))],
+    "proposals:agreements": [Page(COMS, args=pk("held"))],
+    "proposals:extensions": [Page(DESPACHO)],
     "proposals:bulletins": [Page()],
     "proposals:bulletin": [
         Page(args=pk("sent_bulletin")),
@@ -115,6 +119,7 @@ PAGES: dict[str, list[Page]] = {
         Page(args=pk("accepted")),
         Page(args=pk("received")),
         Page(DASHBOARD, args=pk("hidden")),
+        Page(args=pk("agreement")),
     ],
 }
 
@@ -156,6 +161,8 @@ NOT_PAGES = {
     "proposals:hide": "acción POST",
     "proposals:unhide": "acción POST",
     "proposals:duplicate": "acción POST",
+    "proposals:extension_request": "acción POST",
+    "proposals:extension_decide": "acción POST",
 }
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -261,6 +268,20 @@ def world():
     )
     session_services.submit_minutes(
         session_id=w["review"].pk, actor=w["comunicaciones"]
+    )
+    w["agreement"] = proposal_services.record_agreement(
+        session_id=w["held"].pk,
+        actor=w["comunicaciones"],
+        title="Mesa de trabajo con la Dirección del Sistema Distrital de Servicio",
+        commitment="Instalar la mesa de trabajo sobre el teletrabajo y sus reglas.",
+        dependency=w["enlace"].liaison_of,
+        business_days=10,
+    )
+    proposal_services.request_extension(
+        proposal_id=w["agreement"].pk,
+        actor=w["enlace"],
+        new_due_date=add_business_days(w["agreement"].due_date, 5),
+        reason="La mesa se aplazó por las vacaciones colectivas de diciembre.",
     )
     return w
 
