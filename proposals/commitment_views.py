@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cafe.access import authenticated, role_required
 from cafe.org.permissions import is_liaison_of
-from sessions_app.models import Session
+from sessions_app.models import Minutes, Session
 
 from . import commitment_forms as cforms
 from . import selectors, services
@@ -63,6 +63,8 @@ def session_agreements(request, session_pk):
         {
             "session": session,
             "agreements": list(selectors.session_agreements(session=session)),
+            # What the conclusions say, to turn each written agreement into an item.
+            "minutes": Minutes.objects.filter(session=session).first(),
             "form": form,
         },
     )

@@ -26,6 +26,7 @@ from cafe.common.business_days import add_business_days, is_business_day
 from cafe.org.permissions import can_answer_proposals, is_liaison_of
 from sessions_app.models import Session
 
+from .. import emails
 from ..models import DueDateExtension, Proposal, StatusChange
 from ..moderation_rules import clean_text
 from ..permissions import can_moderate
@@ -269,4 +270,6 @@ def decide_extension(
             from_status=proposal.status,
             now=now,
         )
+        extension.proposal = proposal
+        emails.extension_decided(extension)
     return extension

@@ -14,7 +14,7 @@ from cafe.common.business_days import add_business_days, is_business_day
 from cafe.testing.factories import UserFactory
 from proposals import services
 from proposals.models import DueDateExtension, Proposal
-from sessions_app.models import Session
+from sessions_app.models import Minutes, Session
 from sessions_app.tests.factories import held_session
 
 pytestmark = pytest.mark.django_db
@@ -273,3 +273,17 @@ def test_the_pending_extensions_page_is_for_despacho_with_flat_queries(
     many, page = count_queries(client, url)
     assert "Motivo suficiente para Acuerdo 24." in page
     assert many == few
+
+
+def test_the_agreements_page_shows_what_the_conclusions_say(
+    login, comunicaciones, session
+):
+    Minutes.objects.create(
+        session=session,
+        summary="Hablamos del teletrabajo.",
+        agreements="- Mesa con Talento Humano en 15 días",
+    )
+    page = login(comunicaciones).get(reverse("proposals:agreements", args=[session.pk]))
+    text = page.content.decode()
+    assert "Acuerdos escritos en las conclusiones" in text
+    assert "Mesa con Talento Humano en 15 días" in text

@@ -251,6 +251,25 @@ def test_an_approved_extension_moves_the_date_and_keeps_the_original(
     assert all(c.is_public for c in timeline)
 
 
+def test_the_liaison_who_asked_hears_the_decision_once(
+    committed, enlace, despacho, capture
+):
+    extension = ask(committed, enlace)
+    with capture(execute=True):
+        services.decide_extension(
+            extension_id=extension.pk, actor=despacho, approve=True, note="De acuerdo."
+        )
+    with pytest.raises(ValidationError):
+        services.decide_extension(
+            extension_id=extension.pk, actor=despacho, approve=True
+        )
+    [mail] = Delivery.objects.filter(kind="extension_decided")
+    assert mail.recipient == enlace
+    assert mail.subject == "Prórroga aprobada: «Mesa de trabajo»"
+    assert "la nueva fecha de cumplimiento es el 18/12/2026" in mail.body_text
+    assert "Nota del Despacho: De acuerdo." in mail.body_text
+
+
 def test_a_refusal_needs_a_reason_and_leaves_the_date(committed, enlace, despacho):
     extension = ask(committed, enlace)
     with pytest.raises(ValidationError, match="rechazo"):
