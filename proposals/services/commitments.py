@@ -35,6 +35,15 @@ from .follow_up import _locked, _record
 S = Proposal.Status
 COMMITTED = (S.ACCEPTED, S.IN_PROGRESS)
 MAX_BUSINESS_DAYS = 250  # about a year
+# The row lock that makes a request decided once; switched off only by the
+# concurrency test's control run, with ``after_extension_read`` as its pause.
+LOCK_EXTENSION_ROW = True
+
+
+def after_extension_read() -> None:
+    """A hook between reading the request and deciding it (a no-op)."""
+
+
 ALREADY_PENDING = gettext_lazy(
     "Ya hay una solicitud de prórroga esperando la decisión del Despacho."
 )
@@ -222,12 +231,14 @@ def decide_extension(
     if not approve:
         note = clean_text(note, field=_("El motivo del rechazo"))
     with transaction.atomic():
+        rows = DueDateExtension.objects
+        if LOCK_EXTENSION_ROW:
+            rows = rows.select_for_update()
         try:
-            extension = DueDateExtension.objects.select_for_update().get(
-                pk=extension_id
-            )
+            extension = rows.get(pk=extension_id)
         except DueDateExtension.DoesNotExist:
             raise ValidationError(_("La solicitud de prórroga no existe.")) from None
+        after_extension_read()
         if extension.status != DueDateExtension.Status.PENDING:
             raise ValidationError(
                 _("Esta solicitud ya fue decidida: %(status)s.")
