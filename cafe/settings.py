@@ -353,6 +353,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "org.deactivate_expired_contracts",
         "schedule": crontab(hour=0, minute=30),
     },
+    "proposals-escalate-overdue": {
+        "task": "proposals.escalate_overdue_commitments",
+        "schedule": crontab(hour=7, minute=45),
+    },
     "proposals-compose-bulletin": {
         "task": "proposals.compose_bulletin",
         "schedule": crontab(hour=6, minute=0),
@@ -428,6 +432,9 @@ PROPOSALS_MIN_ANONYMOUS_AUDIENCE = env.int(
 PROPOSALS_COMMITMENT_BUSINESS_DAYS = env.int(
     "PROPOSALS_COMMITMENT_BUSINESS_DAYS", default=30
 )
+# A commitment overdue by more than this many business days is escalated to the head
+# of its dependency (proposals.services.escalation).
+PROPOSALS_ESCALATE_AFTER_DAYS = env.int("PROPOSALS_ESCALATE_AFTER_DAYS", default=5)
 # The dashboard's figures are cached until the data changes, and at most this long.
 PROPOSALS_BULLETIN_SECTION_ITEMS = env.int(
     "PROPOSALS_BULLETIN_SECTION_ITEMS", default=10

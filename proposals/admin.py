@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import services
-from .models import Bulletin, Proposal, StatusChange, Support
+from .models import Bulletin, DueDateExtension, Proposal, StatusChange, Support
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -87,4 +87,30 @@ class BulletinAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DueDateExtension)
+class DueDateExtensionAdmin(admin.ModelAdmin):
+    """Read-only: requests and decisions go through the proposal's page, which
+    records them in the timeline and moves the due date."""
+
+    list_display = (
+        "proposal",
+        "previous_due_date",
+        "requested_due_date",
+        "status",
+        "requested_by",
+        "decided_by",
+    )
+    list_filter = ("status",)
+    list_select_related = ("proposal", "requested_by", "decided_by")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

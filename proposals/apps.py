@@ -14,12 +14,14 @@ class ProposalsConfig(AppConfig):
         from cafe.org.permissions import is_liaison
         from cafe.org.selectors import register_personal_data
         from sessions_app.extensions import (
+            register_minutes_section,
             register_session_followups,
             register_session_section,
         )
 
         from . import signals  # noqa: F401
         from .integration import (
+            agreements_of_session,
             followups_of_session,
             proposals_of_session,
             proposals_section,
@@ -62,6 +64,15 @@ class ProposalsConfig(AppConfig):
                 ),
             ),
             NavItem(
+                _("Prórrogas por decidir"),
+                "proposals:extensions",
+                can_answer,
+                order=31,
+                description=_(
+                    "Fechas de compromisos que los enlaces piden mover, con su motivo."
+                ),
+            ),
+            NavItem(
                 _("Seguimiento de mi dependencia"),
                 "proposals:queue",
                 is_liaison,
@@ -78,7 +89,9 @@ class ProposalsConfig(AppConfig):
         ]
         for item in items:
             register_nav_item(item)
+        register_session_section(agreements_of_session)
         register_session_section(proposals_of_session)
+        register_minutes_section(agreements_of_session)
         register_session_followups(followups_of_session)
         from cafe.org.home import register_home_panel
 

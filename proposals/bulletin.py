@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,8 +61,11 @@ def collect(period: Period) -> dict:
         "responsible_dependency"
     )
     # Commitments made that month and still standing (not declared not viable since).
-    accepted = in_period.filter(accepted_at__gte=start, accepted_at__lt=end).exclude(
-        status=Proposal.Status.NOT_VIABLE
+    # Agreements have their own section ("lo que dijimos y lo que sigue").
+    accepted = (
+        in_period.filter(accepted_at__gte=start, accepted_at__lt=end)
+        .exclude(status=Proposal.Status.NOT_VIABLE)
+        .exclude(kind=Proposal.Kind.AGREEMENT)
     )
     implemented = in_period.filter(
         status=Proposal.Status.IMPLEMENTED,
@@ -103,6 +107,7 @@ def collect(period: Period) -> dict:
             }
             for p in accepted.order_by("accepted_at", "pk")
         ],
+        "agreements": agreements(held),
         "implemented": [
             {
                 "title": p.title,
@@ -133,11 +138,44 @@ def collect(period: Period) -> dict:
     }
 
 
+def agreements(held) -> list[dict]:
+    """ "Lo que dijimos y lo que sigue": the agreements of the month's sessions and
+    those of earlier sessions still open, each with its current state (overdue ones
+    say so; a moved due date shows the original)."""
+    held_ids = {s.pk for s in held}
+    rows = (
+        Proposal.objects.filter(kind=Proposal.Kind.AGREEMENT, is_hidden=False)
+        .filter(Q(session__in=held_ids) | Q(status__in=Proposal.OPEN_STATUSES))
+        .select_related("responsible_dependency", "session")
+        .defer("search_document", "session__description")
+        .order_by("session__starts_at", "created_at", "pk")
+    )
+    return [
+        {
+            "title": p.title,
+            "commitment": p.commitment,
+            "session": p.session.title if p.session_id else "",
+            "dependency": str(p.responsible_dependency or ""),
+            "due": p.due_date.strftime("%d/%m/%Y") if p.due_date else "",
+            "original_due": p.original_due_date.strftime("%d/%m/%Y")
+            if p.original_due_date and p.original_due_date != p.due_date
+            else "",
+            "status": p.get_status_display(),
+            "overdue": p.is_overdue,
+            "this_month": p.session_id in held_ids,
+            "url": _url("proposals:detail", p.pk),
+        }
+        for p in rows
+    ]
+
+
 # Each list of the e-mail, and how its items are chosen when it is too long: sessions
 # with published conclusions first, the most supported proposals first, the next
 # sessions first; the chosen ones keep the edition's order.
 DIGEST_PRIORITY = {
     "sessions": lambda item: not item.get("conclusions"),
+    # The month's agreements, then the overdue ones of earlier months.
+    "agreements": lambda item: (not item.get("this_month"), not item.get("overdue")),
     "implemented": lambda item: -item.get("supports", 0),
     "commitments": lambda item: -item.get("supports", 0),
     "upcoming": lambda item: 0,

@@ -69,10 +69,13 @@ def _ratio(part, whole):
 
 
 def proposals_in(period: Period, dependency=None):
+    """What staff sent in the period. A session's agreements are commitments, not
+    proposals received: they count among the commitments, the overdue and the
+    fulfilled, not in the received, answered and accepted rates."""
     start, end = period.bounds
     queryset = Proposal.objects.filter(
         created_at__gte=start, created_at__lt=end, is_hidden=False
-    )
+    ).exclude(kind=Proposal.Kind.AGREEMENT)
     if dependency is not None:
         queryset = queryset.filter(
             Q(responsible_dependency=dependency) | Q(session__dependency=dependency)

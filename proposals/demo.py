@@ -5,12 +5,14 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from cafe.common.business_days import add_business_days
 from cafe.org.models import Dependency
 from sessions_app.models import Session, Topic
 
 from . import services
 from .bulletin import compose_bulletin
 from .models import Proposal
+from .services.commitments import MAX_BUSINESS_DAYS, agreement_due_date
 
 IDEAS = [
     (
@@ -151,5 +153,43 @@ def seed_proposals(stdout) -> None:
         new_status="no_viable",
         note="El edificio es arrendado; se instalarán ventiladores.",
     )
+    if sessions and enlace:
+        _seed_agreement(sessions[-1], talent, enlace)
     compose_bulletin()
     stdout.write(f"Propuestas de demostración: {Proposal.objects.count()}.")
+
+
+def _seed_agreement(session, dependency, enlace) -> None:
+    """An agreement of the latest held session, with an extension waiting."""
+    comunicaciones = (
+        get_user_model().objects.filter(groups__name="Comunicaciones").first()
+    )
+    if comunicaciones is None:
+        return
+    today = timezone.localdate()
+    days = next(
+        (
+            n
+            for n in range(10, MAX_BUSINESS_DAYS + 1, 10)
+            if agreement_due_date(session=session, business_days=n) > today
+        ),
+        None,
+    )
+    if days is None:  # a session too old for a standing agreement
+        return
+    agreement = services.record_agreement(
+        session_id=session.pk,
+        actor=comunicaciones,
+        title="Mesa de trabajo sobre teletrabajo",
+        commitment="Instalar una mesa con Talento Humano para revisar las reglas del "
+        "teletrabajo y presentar una propuesta.",
+        dependency=dependency,
+        business_days=days,
+    )
+    services.request_extension(
+        proposal_id=agreement.pk,
+        actor=enlace,
+        new_due_date=add_business_days(agreement.due_date, 10),
+        reason="La mesa necesita la información de la encuesta de clima, que llega "
+        "el próximo mes.",
+    )

@@ -34,3 +34,25 @@ def proposal_changed(proposal, change) -> None:
             recipient=user,
             kind="proposal_changed",
         )
+
+
+def extension_decided(extension) -> None:
+    """Tell the liaison who asked for an extension what Despacho decided (once)."""
+    person = extension.requested_by
+    if person is None or not person.is_active:
+        return
+    send_templated(
+        key=f"extension:{extension.pk}:decided",
+        template="proposals/extension_decided",
+        context={
+            "user": person,
+            "extension": extension,
+            "proposal": extension.proposal,
+            "detail_url": absolute_url(
+                reverse("proposals:detail", args=[extension.proposal_id])
+            ),
+        },
+        to=person.email,
+        recipient=person,
+        kind="extension_decided",
+    )

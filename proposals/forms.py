@@ -40,7 +40,7 @@ class ProposalForm(CrispyFormMixin, forms.Form):
 
     kind = forms.ChoiceField(
         label=_("¿Qué quiere enviar?"),
-        choices=Proposal.Kind.choices,
+        choices=[(k.value, k.label) for k in Proposal.SUBMITTED_KINDS],
         widget=forms.RadioSelect,
         initial=Proposal.Kind.PROPOSAL,
     )
@@ -105,7 +105,9 @@ class CaptureForm(CrispyFormMixin, forms.Form):
     submit_label = _("Registrar lo planteado")
 
     kind = forms.ChoiceField(
-        label=_("Tipo"), choices=Proposal.Kind.choices, widget=forms.RadioSelect
+        label=_("Tipo"),
+        choices=[(k.value, k.label) for k in Proposal.SUBMITTED_KINDS],
+        widget=forms.RadioSelect,
     )
     title = forms.CharField(label=_("Título"), max_length=150)
     text = forms.CharField(

@@ -7,11 +7,13 @@ from django.utils.translation import gettext as _
 
 from cafe.branding import absolute_url
 from cafe.org.selectors import DataSection
+from sessions_app.models import Session
 
 from . import selectors
 from .models import Proposal, Support
 from .permissions import can_moderate
 from .services import live
+from .services.commitments import can_record_agreements
 
 
 def proposals_of_session(request, session) -> str:
@@ -80,26 +82,58 @@ def supports_section(user) -> DataSection:
 
 
 def followups_of_session(session) -> list[dict]:
-    """What came out of a session and where it stands, for the conclusions e-mail."""
-    items = []
+    """What came out of a session and where it stands, for the conclusions e-mail
+    ("lo que dijimos y lo que sigue"): its agreements first, each with its
+    responsible dependency, due date and current state, then its proposals."""
     proposals = (
         Proposal.objects.filter(session=session, is_hidden=False)
         .select_related("responsible_dependency")
+        .defer("search_document")
         .order_by("pk")
     )
-    for proposal in proposals:
-        detail = ""
-        if proposal.commitment and proposal.due_date:
-            detail = _("compromiso: %(c)s, para el %(d)s") % {
-                "c": proposal.commitment,
-                "d": proposal.due_date.strftime("%d/%m/%Y"),
+    agreements = [p for p in proposals if p.kind == Proposal.Kind.AGREEMENT]
+    others = [p for p in proposals if p.kind != Proposal.Kind.AGREEMENT]
+    return [_followup(p) for p in agreements + others]
+
+
+def _followup(proposal) -> dict:
+    is_agreement = proposal.kind == Proposal.Kind.AGREEMENT
+    detail = ""
+    if is_agreement:
+        detail = _("a cargo de %(dep)s, para el %(d)s") % {
+            "dep": proposal.responsible_dependency,
+            "d": proposal.due_date.strftime("%d/%m/%Y"),
+        }
+        original = proposal.original_due_date
+        if original and original != proposal.due_date:
+            detail += _("; fecha original: %(d)s") % {
+                "d": original.strftime("%d/%m/%Y")
             }
-        items.append(
-            {
-                "title": proposal.title,
-                "status": proposal.get_status_display(),
-                "detail": detail,
-                "url": absolute_url(reverse("proposals:detail", args=[proposal.pk])),
-            }
-        )
-    return items
+    elif proposal.commitment and proposal.due_date:
+        detail = _("compromiso: %(c)s, para el %(d)s") % {
+            "c": proposal.commitment,
+            "d": proposal.due_date.strftime("%d/%m/%Y"),
+        }
+    status = proposal.get_status_display()
+    if proposal.is_overdue:
+        status = _("%(status)s, vencido") % {"status": status}
+    return {
+        "title": proposal.title,
+        "status": status,
+        "detail": detail,
+        "is_agreement": is_agreement,
+        "url": absolute_url(reverse("proposals:detail", args=[proposal.pk])),
+    }
+
+
+def agreements_of_session(request, session) -> str:
+    """The agreements of a session as commitments with their state, for the session
+    page and the conclusions pages; a link to record them for Comunicaciones."""
+    can_record = can_record_agreements(request.user)
+    agreements = list(selectors.session_agreements(session=session))
+    if not agreements and not (can_record and session.status == Session.Status.HELD):
+        return ""
+    return render_to_string(
+        "proposals/_session_agreements.html",
+        {"session": session, "agreements": agreements, "can_record": can_record},
+    )

@@ -19,6 +19,9 @@ class Proposal(models.Model):
         PROPOSAL = "propuesta", _("Propuesta")
         CONCERN = "inquietud", _("Inquietud")
         QUESTION = "pregunta", _("Pregunta")
+        # An agreement of a session's conclusions, followed as a commitment
+        # (services.commitments.record_agreement); never sent by staff.
+        AGREEMENT = "acuerdo", _("Acuerdo de la sesión")
 
     class Status(models.TextChoices):
         RECEIVED = "recibida", _("Recibida")
@@ -33,6 +36,7 @@ class Proposal(models.Model):
     class Origin(models.TextChoices):
         ONLINE = "en_linea", _("Enviada en la plataforma")
         ROOM = "en_sesion", _("Planteada en la sesión")
+        AGREEMENT = "acuerdo", _("Acuerdo de la sesión")
 
     kind = models.CharField(_("tipo"), max_length=12, choices=Kind.choices)
     title = models.CharField(_("título"), max_length=150)
@@ -91,6 +95,14 @@ class Proposal(models.Model):
     commitment = models.TextField(_("compromiso"), blank=True, max_length=2000)
     due_date = models.DateField(
         _("fecha de cumplimiento"), validators=[date_in_range], null=True, blank=True
+    )
+    # The due date set when the commitment was made. ``due_date`` moves only by an
+    # approved extension (services.commitments), this one never does.
+    original_due_date = models.DateField(
+        _("fecha de cumplimiento original"),
+        validators=[date_in_range],
+        null=True,
+        blank=True,
     )
     outcome = models.TextField(_("resultado"), blank=True, max_length=4000)
     impact = models.TextField(
@@ -171,6 +183,9 @@ class Proposal(models.Model):
     def __str__(self):
         return self.title
 
+    # What staff send or Comunicaciones captures; agreements come from the minutes.
+    SUBMITTED_KINDS = (Kind.PROPOSAL, Kind.CONCERN, Kind.QUESTION)
+
     OPEN_STATUSES = (
         Status.RECEIVED,
         Status.IN_ANALYSIS,
@@ -242,6 +257,10 @@ class StatusChange(models.Model):
         ANSWERED = "respuesta", _("Respuesta")
         PROGRESS = "avance", _("Nota de avance")
         MODERATED = "moderacion", _("Moderación")
+        EXTENSION_REQUESTED = "prorroga", _("Solicitud de prórroga")
+        EXTENSION_APPROVED = "prorroga_si", _("Prórroga aprobada")
+        EXTENSION_REFUSED = "prorroga_no", _("Prórroga rechazada")
+        ESCALATED = "escalada", _("Escalada a la jefatura")
 
     proposal = models.ForeignKey(
         Proposal,
@@ -407,3 +426,73 @@ class LiveQuestion(models.Model):
 
     def __str__(self):
         return f"{self.session_id} · {self.proposal_id} · {self.state}"
+
+
+class DueDateExtension(models.Model):
+    """A liaison's request to move a commitment's due date, and Despacho's decision.
+
+    Requests and decisions are also entries of the proposal's timeline; the row keeps
+    the dates involved. At most one request per commitment waits for a decision."""
+
+    class Status(models.TextChoices):
+        PENDING = "pendiente", _("Pendiente")
+        APPROVED = "aprobada", _("Aprobada")
+        REFUSED = "rechazada", _("Rechazada")
+
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("compromiso"),
+        on_delete=models.CASCADE,
+        related_name="extensions",
+    )
+    previous_due_date = models.DateField(
+        _("fecha vigente al solicitar"), validators=[date_in_range]
+    )
+    requested_due_date = models.DateField(
+        _("fecha solicitada"), validators=[date_in_range]
+    )
+    reason = models.TextField(_("motivo"), max_length=4000)
+    status = models.CharField(
+        _("estado"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("solicitada por"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("solicitada el"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decidida por"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decidida el"), null=True, blank=True)
+    decision_note = models.TextField(_("nota de la decisión"), blank=True)
+
+    class Meta:
+        verbose_name = _("solicitud de prórroga")
+        verbose_name_plural = _("solicitudes de prórroga")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=Q(status="pendiente"),
+                name="extension_one_pending_per_commitment",
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_due_date__gt=models.F("previous_due_date")),
+                name="extension_moves_the_date_later",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "requested_at"], name="extension_queue_idx")
+        ]
+
+    def __str__(self):
+        old, new = self.previous_due_date, self.requested_due_date
+        return f"{self.proposal_id}: {old} → {new}"

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from cafe.org.permissions import can_answer_proposals, is_liaison
 
-from .models import Proposal, StatusChange, Support
+from .models import DueDateExtension, Proposal, StatusChange, Support
 from .permissions import can_moderate
 from .search import search
 
@@ -115,6 +115,7 @@ def session_proposals(*, session, user):
     return (
         base_queryset(user)
         .filter(session=session, is_hidden=False)
+        .exclude(kind=Proposal.Kind.AGREEMENT)  # shown in their own section
         .order_by("-created_at", "-pk")
     )
 
@@ -128,3 +129,37 @@ def counts_by_status(queryset) -> dict[str, int]:
 
 def open_filter() -> Q:
     return Q(status__in=Proposal.OPEN_STATUSES)
+
+
+def session_agreements(*, session):
+    """The agreements of a session's conclusions with their state, in the order
+    they were recorded (the session page, the conclusions e-mail)."""
+    return (
+        Proposal.objects.filter(
+            session=session, kind=Proposal.Kind.AGREEMENT, is_hidden=False
+        )
+        .select_related("responsible_dependency")
+        .defer("search_document")
+        .order_by("created_at", "pk")
+    )
+
+
+def pending_extensions():
+    """Extension requests waiting for Despacho, oldest first, with what each row
+    shows (the commitment, its dependency, who asked)."""
+    return (
+        DueDateExtension.objects.filter(status=DueDateExtension.Status.PENDING)
+        .select_related("proposal", "proposal__responsible_dependency", "requested_by")
+        .defer("proposal__search_document")
+        .order_by("requested_at", "pk")
+    )
+
+
+def pending_extension_of(proposal):
+    return (
+        DueDateExtension.objects.filter(
+            proposal=proposal, status=DueDateExtension.Status.PENDING
+        )
+        .select_related("requested_by")
+        .first()
+    )

@@ -23,3 +23,10 @@ def publish_anonymous() -> int:
     proposals in one shuffled batch (services.publish_anonymous_batch). A doubled or
     missed run only moves them to the next batch."""
     return len(services.publish_anonymous_batch())
+
+
+@shared_task(name="proposals.escalate_overdue_commitments", acks_late=True)
+def escalate_overdue_commitments() -> dict:
+    """Daily: commitments overdue past PROPOSALS_ESCALATE_AFTER_DAYS business days
+    go to the head of their dependency, once each (services.escalation)."""
+    return services.escalate_overdue_commitments()

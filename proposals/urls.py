@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import bulletin_views, dashboard_views, live_views, views
+from . import bulletin_views, commitment_views, dashboard_views, live_views, views
 
 app_name = "proposals"
 
@@ -45,6 +45,17 @@ urlpatterns = [
         live_views.moderate_action,
         name="live_moderate_action",
     ),
+    path(
+        "sesion/<int:session_pk>/acuerdos/",
+        commitment_views.session_agreements,
+        name="agreements",
+    ),
+    path("prorrogas/", commitment_views.extension_inbox, name="extensions"),
+    path(
+        "prorrogas/<int:extension_pk>/decidir/",
+        commitment_views.extension_decide,
+        name="extension_decide",
+    ),
     path("boletin/", bulletin_views.bulletin_list, name="bulletins"),
     path("boletin/componer/", bulletin_views.bulletin_compose, name="bulletin_compose"),
     path("boletin/<int:pk>/", bulletin_views.bulletin_detail, name="bulletin"),
@@ -81,4 +92,9 @@ urlpatterns = [
     path("<int:pk>/ocultar/", views.hide, name="hide"),
     path("<int:pk>/mostrar/", views.unhide, name="unhide"),
     path("<int:pk>/duplicada/", views.duplicate, name="duplicate"),
+    path(
+        "<int:pk>/prorroga/",
+        commitment_views.extension_request,
+        name="extension_request",
+    ),
 ]

@@ -15,6 +15,7 @@ from cafe.org.permissions import can_answer_proposals, is_liaison, is_liaison_of
 from sessions_app.models import Session
 
 from . import forms, selectors, services
+from .commitment_forms import extension_context
 from .models import Proposal
 from .permissions import can_answer, can_moderate
 from .services.anonymous import batch_period_label
@@ -129,6 +130,7 @@ def proposal_detail(request, pk):
         or is_liaison_of(user, proposal.responsible_dependency_id)
     ):
         context["progress_form"] = forms.ProgressForm()
+    context.update(extension_context(user, proposal))
     if context["can_moderate"]:
         context["hide_form"] = forms.HideForm()
         context["duplicate_form"] = forms.DuplicateForm()

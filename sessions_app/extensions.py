@@ -31,3 +31,19 @@ def register_session_followups(provider: Callable) -> None:
 
 def session_followups(session) -> list[dict]:
     return [item for provider in _followups for item in provider(session)]
+
+
+_minutes_sections: list[Callable] = []
+
+
+def register_minutes_section(section: Callable) -> None:
+    """Register ``section(request, session) -> str`` (safe HTML) for the pages where
+    the conclusions are written and reviewed (e.g. the agreements as commitments)."""
+    if section not in _minutes_sections:
+        _minutes_sections.append(section)
+
+
+def minutes_sections(request, session) -> list[str]:
+    return [
+        html for section in _minutes_sections if (html := section(request, session))
+    ]

@@ -38,7 +38,7 @@ from cafe.notify.models import Delivery
 from cafe.org.middleware import EXEMPT_URL_NAMES
 from cafe.testing import factories
 from proposals import bulletin as bulletin_service
-from proposals.models import Bulletin, Proposal
+from proposals.models import Bulletin, DueDateExtension, Proposal
 from proposals.services.capture import hash_tracking_code
 from proposals.tests.factories import ProposalFactory
 from sessions_app.checkin import pass_token
@@ -196,6 +196,8 @@ ACCEPTED_OTHER = {
     "label": "aceptada, otra dependencia",
 }
 NO_PROPOSAL = {"args": missing, "label": "propuesta inexistente"}
+X_PENDING = {"args": arg("x_pending"), "label": "prórroga pendiente"}
+NO_EXTENSION = {"args": missing, "label": "prórroga inexistente"}
 B_DRAFT = {"args": arg("b_draft"), "label": "boletín en borrador"}
 B_APPROVED = {"args": arg("b_approved"), "label": "boletín aprobado"}
 NO_BULLETIN = {"args": missing, "label": "boletín inexistente"}
@@ -475,6 +477,11 @@ MATRIX: dict[str, list[Case]] = {
     ],
     # --- proposals: Despacho ------------------------------------------------------
     "proposals:inbox": [page(DESPACHO)],
+    "proposals:extensions": [page(DESPACHO)],
+    "proposals:extension_decide": [
+        action(DESPACHO, **X_PENDING),
+        action(DESPACHO, yes=NOT_FOUND, **NO_EXTENSION),
+    ],
     "proposals:accept": [
         action(DESPACHO, **VISIBLE),
         action(DESPACHO, **HIDDEN),
@@ -492,6 +499,19 @@ MATRIX: dict[str, list[Case]] = {
     ],
     # --- proposals: Enlace (a liaison's own queue; a superuser is no liaison) ---------
     "proposals:queue": [page(LIAISONS)],
+    # Only the liaison of the responsible dependency asks to move a due date.
+    "proposals:extension_request": [
+        Case(get=staff(NOT_ALLOWED), post=only((ENLACE,)), **ACCEPTED_OWN),
+        Case(get=staff(NOT_ALLOWED), post=only((ENLACE_OTRO,)), **ACCEPTED_OTHER),
+        Case(
+            get=staff(NOT_ALLOWED),
+            post=but(
+                only(()), servidor=NOT_FOUND, enlace=NOT_FOUND, enlace_otro=NOT_FOUND
+            ),
+            **HIDDEN,
+        ),
+        action(yes=NOT_FOUND, **NO_PROPOSAL),
+    ],
     # --- proposals: dashboard (Despacho; read-only for Comunicaciones) --------------
     "proposals:dashboard": [page(DASHBOARD)],
     "proposals:export": [
@@ -502,6 +522,11 @@ MATRIX: dict[str, list[Case]] = {
     "proposals:capture": [
         form(COMS, **PUBLISHED),
         form(COMS, yes=NOT_FOUND, **NO_SESSION),
+    ],
+    "proposals:agreements": [
+        form(SEE_HIDDEN, **HELD),
+        form(SEE_HIDDEN, **PUBLISHED),
+        form(SEE_HIDDEN, yes=NOT_FOUND, **NO_SESSION),
     ],
     "proposals:hide": [
         action(COMS, **VISIBLE),
@@ -779,6 +804,14 @@ def world(
     p_accepted_other = ProposalFactory(
         responsible_dependency=other_dependency, **accepted
     )
+    x_pending = DueDateExtension.objects.create(
+        proposal=p_accepted_own,
+        previous_due_date=p_accepted_own.due_date,
+        requested_due_date=p_accepted_own.due_date + timedelta(days=7),
+        reason="La mesa se aplazó.",
+        requested_by=enlace,
+        requested_at=now,
+    )
     ProposalFactory(
         author=None,
         is_anonymous=True,
@@ -842,6 +875,7 @@ def world(
         p_hidden=p_hidden,
         p_accepted_own=p_accepted_own,
         p_accepted_other=p_accepted_other,
+        x_pending=x_pending,
         code=TRACKING_CODE,
         b_draft=b_draft,
         b_approved=b_approved,

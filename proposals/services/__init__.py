@@ -11,6 +11,8 @@ from .capture import (
     support_proposal,
     withdraw_support,
 )
+from .commitments import decide_extension, record_agreement, request_extension
+from .escalation import escalate_overdue_commitments
 from .follow_up import (
     TRANSITIONS,
     accept_proposal,
@@ -30,14 +32,18 @@ __all__ = [
     "assign_dependency",
     "capture_in_room",
     "change_status",
+    "decide_extension",
     "default_due_date",
+    "escalate_overdue_commitments",
     "find_by_tracking_code",
     "find_queued_by_tracking_code",
     "forget_supports_of",
     "hide_proposal",
     "mark_duplicate",
     "publish_anonymous_batch",
+    "record_agreement",
     "recount_supports",
+    "request_extension",
     "submit_proposal",
     "support_proposal",
     "unhide_proposal",

@@ -58,6 +58,14 @@ def _check_session(session: Session | None, user, anonymous: bool) -> None:
         )
 
 
+def _check_kind(kind: str) -> None:
+    # Agreements are recorded from the conclusions (services.commitments).
+    if kind not in Proposal.SUBMITTED_KINDS:
+        raise ValidationError(
+            _("Elija si es una propuesta, una inquietud o una pregunta.")
+        )
+
+
 def submit_proposal(
     *,
     user,
@@ -76,10 +84,7 @@ def submit_proposal(
     publishes it, and the code, never stored in clear, finds it meanwhile too."""
     title = clean_text(title, field=_("El título"))
     text = clean_text(text, field=_("El texto"), min_letters=10)
-    if kind not in Proposal.Kind.values:
-        raise ValidationError(
-            _("Elija si es una propuesta, una inquietud o una pregunta.")
-        )
+    _check_kind(kind)
     _check_session(session, user, anonymous)
     if anonymous:
         _row, code = queue_anonymous_proposal(
@@ -124,6 +129,7 @@ def capture_in_room(
     """Comunicaciones records a proposal raised during a session (author optional)."""
     title = clean_text(title, field=_("El título"))
     text = clean_text(text, field=_("El texto"), min_letters=10)
+    _check_kind(kind)
     if session.status not in (Session.Status.PUBLISHED, Session.Status.HELD):
         raise ValidationError(
             _("Solo se capturan propuestas de sesiones realizadas o en curso.")

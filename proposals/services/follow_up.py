@@ -178,7 +178,7 @@ def accept_proposal(
             )
         proposal.status = S.ACCEPTED
         proposal.commitment = commitment
-        proposal.due_date = due_date
+        proposal.due_date = proposal.original_due_date = due_date
         proposal.accepted_at = now
         proposal.save()
         _record(

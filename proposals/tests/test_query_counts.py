@@ -40,7 +40,7 @@ PEOPLE = 80
 S = Proposal.Status
 E = StatusChange.Event
 STATUSES = list(S)
-KINDS = list(Proposal.Kind)
+KINDS = list(Proposal.SUBMITTED_KINDS)  # what staff send; agreements are apart
 ROW = '<li class="list-group-item proposal-row">'
 TIMELINE_ENTRY = '<li class="border-start border-3 ps-3 pb-3">'
 INTERNAL_BADGE = '<span class="badge text-bg-light border">interno</span>'

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cafe.access import role_required
 
 from .. import selectors, services
+from ..extensions import minutes_sections
 from ..forms import MinutesCompareForm, MinutesForm, ReturnMinutesForm
 from ..models import Minutes, Session
 from ..permissions import (
@@ -40,7 +41,12 @@ def minutes_edit(request, pk):
     return render(
         request,
         "sessions/minutes/edit.html",
-        {"session": session, "minutes": minutes, "form": form},
+        {
+            "session": session,
+            "minutes": minutes,
+            "form": form,
+            "sections": minutes_sections(request, session),
+        },
     )
 
 
@@ -96,7 +102,12 @@ def review(request, pk):
     return render(
         request,
         "sessions/minutes/review.html",
-        {"minutes": minutes, "session": minutes.session, "form": form},
+        {
+            "minutes": minutes,
+            "session": minutes.session,
+            "form": form,
+            "sections": minutes_sections(request, minutes.session),
+        },
     )
 
 

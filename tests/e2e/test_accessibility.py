@@ -71,6 +71,7 @@ def pages_for(role: str, w: dict) -> list[tuple[str, str | None]]:
             (f"/sesiones/{w['held'].pk}/conclusiones/", None),
             (f"/sesiones/{w['held'].pk}/conclusiones/versiones/", None),
             (f"/propuestas/sesion/{w['held'].pk}/capturar/", "submit"),
+            (f"/propuestas/sesion/{w['held'].pk}/acuerdos/", "submit"),
             (f"/propuestas/{w['received'].pk}/", None),
             (f"/propuestas/{w['hidden'].pk}/", None),
             ("/propuestas/tablero/", None),
@@ -82,6 +83,7 @@ def pages_for(role: str, w: dict) -> list[tuple[str, str | None]]:
         ],
         "despacho": [
             ("/propuestas/bandeja/", None),
+            ("/propuestas/prorrogas/", None),
             (f"/propuestas/{w['received'].pk}/", None),
             (f"/propuestas/{w['accepted'].pk}/", None),
             ("/propuestas/tablero/", None),
@@ -93,6 +95,7 @@ def pages_for(role: str, w: dict) -> list[tuple[str, str | None]]:
         "enlace": [
             ("/propuestas/seguimiento/", None),
             (f"/propuestas/{w['accepted'].pk}/", None),
+            (f"/propuestas/{w['accepted'].pk}/", "submit"),  # a follow-up error
         ],
         "admin": [
             ("/admin/", None),
@@ -232,6 +235,7 @@ def test_empty_states_of_every_list(db, axe_context, page, log_in_as):
         ],
         "despacho": [
             "/propuestas/bandeja/",
+            "/propuestas/prorrogas/",
             "/sesiones/conclusiones/revision/",
             "/propuestas/tablero/",
         ],
@@ -263,6 +267,14 @@ def test_edit_forms_in_their_error_states(world, axe_context, page, log_in_as):
     problems = clear_and_submit(page, f"/sesiones/gestion/temas/{topic.pk}/", "Nombre")
     problems += clear_and_submit(
         page, f"/sesiones/{world['published'].pk}/editar/", "Título"
+    )
+    assert problems == []
+
+
+def test_extension_request_in_its_error_state(world, axe_context, page, log_in_as):
+    log_in_as(world["enlace"])
+    problems = clear_and_submit(
+        page, f"/propuestas/{world['accepted'].pk}/", "Motivo (obligatorio)"
     )
     assert problems == []
 

@@ -18,9 +18,11 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from cafe.common.business_days import add_business_days
 from cafe.notify.models import Delivery
 from cafe.org import directory
 from cafe.testing.factories import DependencyFactory, UserFactory
+from proposals import services as proposal_services
 from proposals.models import Proposal
 from sessions_app import services as session_services
 from sessions_app.models import Topic
@@ -102,6 +104,8 @@ PAGES: dict[str, list[Page]] = {
     "proposals:queue": [Page((ENLACE,))],
     "proposals:dashboard": [Page(DASHBOARD)],
     "proposals:capture": [Page(COMS, args=pk("held"))],
+    "proposals:agreements": [Page(COMS, args=pk("held"))],
+    "proposals:extensions": [Page(DESPACHO)],
     "proposals:bulletins": [Page()],
     "proposals:bulletin": [
         Page(args=pk("sent_bulletin")),
@@ -120,6 +124,7 @@ PAGES: dict[str, list[Page]] = {
         Page(args=pk("accepted")),
         Page(args=pk("received")),
         Page(DASHBOARD, args=pk("hidden")),
+        Page(args=pk("agreement")),
     ],
 }
 
@@ -181,6 +186,8 @@ NOT_PAGES = {
     "sessions:room_checkin": "código de la sala (test_checkin_phone)",
     "sessions:room_screen": "pantalla de la sala (test_checkin_phone)",
     "sessions:room_code": "fragmento htmx (test_checkin_phone)",
+    "proposals:extension_request": "acción POST",
+    "proposals:extension_decide": "acción POST",
 }
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -296,6 +303,19 @@ def world():
     )
     w["roster"], _plan = directory.check_file(
         name="nomina.csv", content=roster.encode(), full_roster=True, actor=None
+    w["agreement"] = proposal_services.record_agreement(
+        session_id=w["held"].pk,
+        actor=w["comunicaciones"],
+        title="Mesa de trabajo con la Dirección del Sistema Distrital de Servicio",
+        commitment="Instalar la mesa de trabajo sobre el teletrabajo y sus reglas.",
+        dependency=w["enlace"].liaison_of,
+        business_days=10,
+    )
+    proposal_services.request_extension(
+        proposal_id=w["agreement"].pk,
+        actor=w["enlace"],
+        new_due_date=add_business_days(w["agreement"].due_date, 5),
+        reason="La mesa se aplazó por las vacaciones colectivas de diciembre.",
     )
     return w
 

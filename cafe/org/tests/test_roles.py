@@ -79,6 +79,7 @@ def test_navigation_shows_each_role_what_it_can_do(
     assert _nav_labels(login(despacho)) == [
         *everyone,
         "Por responder",
+        "Prórrogas por decidir",
         "Tablero",
         "Revisión de conclusiones",
         "Mis datos",
@@ -86,6 +87,7 @@ def test_navigation_shows_each_role_what_it_can_do(
     assert _nav_labels(login(superuser)) == [
         *everyone,
         "Por responder",
+        "Prórrogas por decidir",
         "Tablero",
         "Gestión de sesiones",
         "Revisión de conclusiones",

@@ -193,7 +193,7 @@ def build(factor: float, rng: random.Random) -> dict[str, int]:
         words = rng.sample(WORDS, 5)
         proposals.append(
             Proposal(
-                kind=rng.choice(Proposal.Kind.values),
+                kind=rng.choice(Proposal.SUBMITTED_KINDS),
                 title=f"[escala] Propuesta {index}: {words[0]} y {words[1]}",
                 text=f"Propongo mejorar {' '.join(words)} en la dependencia.",
                 topic=topics[index % len(topics)],
