@@ -303,6 +303,7 @@ def world():
     )
     w["roster"], _plan = directory.check_file(
         name="nomina.csv", content=roster.encode(), full_roster=True, actor=None
+    )
     w["agreement"] = proposal_services.record_agreement(
         session_id=w["held"].pk,
         actor=w["comunicaciones"],
