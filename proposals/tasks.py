@@ -23,3 +23,13 @@ def publish_anonymous() -> int:
     proposals in one shuffled batch (services.publish_anonymous_batch). A doubled or
     missed run only moves them to the next batch."""
     return len(services.publish_anonymous_batch())
+
+
+@shared_task(name="proposals.monthly_report", acks_late=True)
+def monthly_report() -> int | None:
+    """Daily; on the month's first working day (or the first run after it) stores
+    last month's report and e-mails it to Despacho, once."""
+    from . import report
+
+    stored = report.generate_monthly_report()
+    return stored.pk if stored else None
