@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET
@@ -125,7 +124,6 @@ def dataset(request, slug, fmt):
             content_type="application/json; charset=utf-8",
         )
     response["Content-Disposition"] = f'inline; filename="{slug}.{fmt}"'
-    response["Last-Modified"] = http_date(_stamp(request).timestamp())
     return response
 
 
