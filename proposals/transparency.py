@@ -12,9 +12,6 @@ its rows as plain values, so the page, the CSV, the JSON and the dictionary can 
 disagree. Every function reads with a fixed number of queries.
 """
 
-import csv
-import io
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -460,37 +457,6 @@ def dictionary_rows(today: date | None = None) -> list[dict]:
 
 
 DICTIONARY_COLUMNS = ("conjunto", "columna", "tipo", "obligatorio", "descripcion")
-
-
-# --- Serialisation ----------------------------------------------------------------
-
-
-def _plain(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def to_csv(rows: list[dict], columns: Iterable[str]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    columns = list(columns)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_plain(row.get(c)) for c in columns])
-    return out.getvalue()
-
-
-def to_json(slug: str, rows: list[dict], generated: date) -> str:
-    def default(value):
-        return value.isoformat() if isinstance(value, date | datetime) else str(value)
-
-    payload = {"conjunto": slug, "generado": generated.isoformat(), "registros": rows}
-    return json.dumps(payload, ensure_ascii=False, indent=1, default=default)
 
 
 # --- HTTP caching -------------------------------------------------------------------

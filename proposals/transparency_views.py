@@ -1,7 +1,12 @@
 """The public transparency record (no login) and its open data; the page where
 Comunicaciones and Despacho classify what reaches it."""
 
+import csv
 import hashlib
+import io
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
 from functools import wraps
 
 from django.conf import settings
@@ -41,6 +46,8 @@ def _etag(request, *args, **kwargs) -> str:
         request.path,
         get_language() or "",
         settings.CAFE_ENTITY_NAME,
+        # The page's header differs for each signed-in person.
+        str(request.user.pk or ""),
     )
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
@@ -116,15 +123,46 @@ def dataset(request, slug, fmt):
         raise Http404
     if fmt == "csv":
         response = HttpResponse(
-            transparency.to_csv(rows, columns), content_type="text/csv; charset=utf-8"
+            to_csv(rows, columns), content_type="text/csv; charset=utf-8"
         )
     else:
         response = HttpResponse(
-            transparency.to_json(slug, rows, today),
+            to_json(slug, rows, today),
             content_type="application/json; charset=utf-8",
         )
     response["Content-Disposition"] = f'inline; filename="{slug}.{fmt}"'
     return response
+
+
+# --- Open-data files -------------------------------------------------------------
+
+
+def _plain(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_csv(rows: list[dict], columns: Iterable[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    columns = list(columns)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_plain(row.get(c)) for c in columns])
+    return out.getvalue()
+
+
+def to_json(slug: str, rows: list[dict], generated: date) -> str:
+    def default(value):
+        return value.isoformat() if isinstance(value, date | datetime) else str(value)
+
+    payload = {"conjunto": slug, "generado": generated.isoformat(), "registros": rows}
+    return json.dumps(payload, ensure_ascii=False, indent=1, default=default)
 
 
 # --- Classifying (Comunicaciones and Despacho) ---------------------------------------
