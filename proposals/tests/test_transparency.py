@@ -441,3 +441,22 @@ def test_a_bad_form_shows_the_message_and_changes_nothing(login, despacho):
     assert "Indique el fundamento legal de la excepción." in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.classification == ""
+
+
+def test_classification_queue_query_count_is_flat(login, despacho):
+    client = login(despacho)
+    url = reverse("proposals:transparency_queue")
+    dep = DependencyFactory()
+    _minutes(held_session(dependency=dep), "Uno")
+    _commitment(dep, "Uno")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(5):
+        _minutes(held_session(dependency=DependencyFactory()), f"Resumen {n}")
+        _commitment(DependencyFactory(), f"Compromiso {n}")
+    assert count() == few
