@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -55,6 +56,7 @@ class ReportData:
     by_status: list = field(default_factory=list)
     sessions: list = field(default_factory=list)
     commitments: list = field(default_factory=list)
+    due: list = field(default_factory=list)
     implemented: list = field(default_factory=list)
     campaigns: list = field(default_factory=list)
     themes: list = field(default_factory=list)
@@ -94,6 +96,22 @@ def _campaigns(period: Period, dependency) -> list[dict]:
     return rows
 
 
+def due_in(period: Period, dependency=None):
+    """The commitments whose due date falls in the period, whenever they were made
+    (the dashboard's scope: visible proposals of the dependency or its sessions)."""
+    queryset = Proposal.objects.filter(
+        accepted_at__isnull=False,
+        is_hidden=False,
+        due_date__gte=period.start,
+        due_date__lte=period.end,
+    )
+    if dependency is not None:
+        queryset = queryset.filter(
+            Q(responsible_dependency=dependency) | Q(session__dependency=dependency)
+        )
+    return queryset.select_related("responsible_dependency").order_by("due_date", "pk")
+
+
 def recurring_themes(period: Period, dependency, board: Dashboard) -> list[dict]:
     """The recurring themes of the period. Today: the dashboard's proposals by topic.
     Hook: when proposals are grouped into recurring themes of their own (a themes
@@ -115,6 +133,7 @@ def build_report(*, period: Period, dependency=None, today=None) -> ReportData:
         by_status=by_status,
         sessions=list(sessions_with_attendance(period, dependency)),
         commitments=list(commitments_in(period, dependency)),
+        due=list(due_in(period, dependency)),
         implemented=list(
             implemented_in(period, dependency)
             .select_related("responsible_dependency")

@@ -155,6 +155,8 @@ def test_pdf_figures_equal_the_dashboards(october):
     assert "Se publicó el formulario en línea" in text  # outcome
     assert "Menos filas en la ventanilla" in text  # impact
     assert "Campaña Bogotá limpia" in text
+    due = text.split("Compromisos con fecha límite en el periodo")[1]
+    assert due.split("Vencidos")[0].count("30/10/2026") == 1
 
 
 def test_the_report_suppresses_a_survey_below_the_minimum(october):
