@@ -215,3 +215,21 @@ def test_the_dashboard_downloads_the_report_of_any_period(october, login, despac
 def test_staff_without_the_dashboard_cannot_download(login, servidor):
     response = login(servidor).get(reverse("proposals:report_pdf"))
     assert response.status_code == 403
+
+
+def test_despachos_email_carries_the_pdf(
+    october, despacho, smtp_settings, django_capture_on_commit_callbacks
+):
+    from cafe.notify.tasks import deliver_email
+
+    with django_capture_on_commit_callbacks(execute=False):
+        report.generate_monthly_report(today=date(2026, 11, 3))
+    delivery = Delivery.objects.get(kind="monthly_report")
+    assert deliver_email.apply(args=[delivery.pk]).get() == "sent"
+    (message,) = smtp_settings.messages
+    assert message["To"] == despacho.email
+    assert "Informe mensual del 01/10/2026 al 31/10/2026" in message["Subject"]
+    parts = [p for p in message.walk() if p.get_filename()]
+    assert [p.get_filename() for p in parts] == ["informe-cafe-20261001-20261031.pdf"]
+    assert parts[0].get_content_type() == "application/pdf"
+    assert parts[0].get_payload(decode=True).startswith(b"%PDF-")
