@@ -361,6 +361,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.compose_bulletin",
         "schedule": crontab(hour=6, minute=0),
     },
+    "proposals-monthly-report": {
+        "task": "proposals.monthly_report",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "proposals-publish-anonymous": {
         "task": "proposals.publish_anonymous",
         "schedule": timedelta(minutes=PROPOSALS_ANONYMOUS_BATCH_MINUTES),

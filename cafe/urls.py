@@ -18,5 +18,6 @@ urlpatterns = [
     path("correo/", include("cafe.notify.urls")),
     path("sesiones/", include("sessions_app.urls")),
     path("propuestas/", include("proposals.urls")),
+    path("transparencia/", include("proposals.transparency_urls")),
     path("", include("cafe.org.urls")),
 ]

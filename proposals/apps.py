@@ -11,7 +11,7 @@ class ProposalsConfig(AppConfig):
         from cafe.access import authenticated
         from cafe.org.demo import register_demo_step
         from cafe.org.navigation import NavItem, register_nav_item
-        from cafe.org.permissions import is_liaison
+        from cafe.org.permissions import can_publish_transparency, is_liaison
         from cafe.org.selectors import register_personal_data
         from sessions_app.extensions import (
             register_minutes_section,
@@ -85,6 +85,16 @@ class ProposalsConfig(AppConfig):
                 can_view_dashboard,
                 order=35,
                 description=_("Sesiones, propuestas, compromisos e impacto en cifras."),
+            ),
+            NavItem(
+                _("Transparencia"),
+                "proposals:transparency_queue",
+                can_publish_transparency,
+                order=37,
+                section="home",
+                description=_(
+                    "Clasifique conclusiones y compromisos para el registro público."
+                ),
             ),
         ]
         for item in items:

@@ -155,6 +155,7 @@ def seed_proposals(stdout) -> None:
     )
     if sessions and enlace:
         _seed_agreement(sessions[-1], talent, enlace)
+    _classify_for_transparency(despacho, public=(first, fourth), withheld=fifth)
     compose_bulletin()
     stdout.write(f"Propuestas de demostración: {Proposal.objects.count()}.")
 
@@ -192,4 +193,45 @@ def _seed_agreement(session, dependency, enlace) -> None:
         new_due_date=add_business_days(agreement.due_date, 10),
         reason="La mesa necesita la información de la encuesta de clima, que llega "
         "el próximo mes.",
+    )
+
+
+def _classify_for_transparency(despacho, *, public, withheld) -> None:
+    """Some of the demo's record in the public transparency page, some withheld."""
+    from sessions_app.models import Minutes
+    from sessions_app.services.transparency import classify_minutes
+
+    from .services.transparency import classify_commitment
+
+    published = Minutes.objects.filter(status=Minutes.Status.PUBLISHED)
+    for index, minutes in enumerate(published.order_by("session__starts_at")):
+        if index % 3 == 2:
+            classify_minutes(
+                session_id=minutes.session_id,
+                actor=despacho,
+                classification="reservada",
+                basis="art19par",
+            )
+        else:
+            classify_minutes(
+                session_id=minutes.session_id,
+                actor=despacho,
+                classification="publica",
+                public_summary=minutes.summary,
+                public_agreements=minutes.agreements,
+            )
+    for proposal in public:
+        proposal.refresh_from_db()
+        classify_commitment(
+            proposal_id=proposal.pk,
+            actor=despacho,
+            classification="publica",
+            public_commitment=proposal.commitment,
+            public_outcome=proposal.outcome,
+        )
+    classify_commitment(
+        proposal_id=withheld.pk,
+        actor=despacho,
+        classification="clasificada",
+        basis="art18a",
     )

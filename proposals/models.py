@@ -9,12 +9,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cafe.common.classification import ClassifiedRecord
 from cafe.org.models import Dependency
 from cafe.validators import date_in_range
 from sessions_app.models import Session, Topic
 
 
-class Proposal(models.Model):
+class Proposal(ClassifiedRecord):
+    """A proposal, concern or question. Once accepted it is a commitment, whose
+    classification decides whether it reaches the public transparency record, and
+    with which text (``public_commitment`` / ``public_outcome``)."""
+
     class Kind(models.TextChoices):
         PROPOSAL = "propuesta", _("Propuesta")
         CONCERN = "inquietud", _("Inquietud")
@@ -110,6 +115,12 @@ class Proposal(models.Model):
     )
     closing_reason = models.TextField(
         _("motivo de no viabilidad"), blank=True, max_length=4000
+    )
+    public_commitment = models.TextField(
+        _("compromiso para el registro público"), blank=True, max_length=2000
+    )
+    public_outcome = models.TextField(
+        _("resultado para el registro público"), blank=True, max_length=4000
     )
     first_answered_at = models.DateTimeField(
         _("primera respuesta"), validators=[date_in_range], null=True, blank=True
@@ -496,3 +507,24 @@ class DueDateExtension(models.Model):
     def __str__(self):
         old, new = self.previous_due_date, self.requested_due_date
         return f"{self.proposal_id}: {old} → {new}"
+
+
+class MonthlyReport(models.Model):
+    """The monthly report of one month for the whole entity, as sent to Despacho.
+
+    Generated once (the first working day of the next month) and kept as sent; the
+    dashboard renders any other period on request."""
+
+    period_start = models.DateField(_("mes"), validators=[date_in_range], unique=True)
+    period_end = models.DateField(_("hasta"), validators=[date_in_range])
+    pdf = models.BinaryField(_("PDF"))
+    figures = models.JSONField(_("cifras"), default=dict)
+    generated_at = models.DateTimeField(_("generado el"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("informe mensual")
+        verbose_name_plural = _("informes mensuales")
+        ordering = ["-period_start"]
+
+    def __str__(self):
+        return f"{self.period_start:%Y-%m}"

@@ -30,3 +30,13 @@ def escalate_overdue_commitments() -> dict:
     """Daily: commitments overdue past PROPOSALS_ESCALATE_AFTER_DAYS business days
     go to the head of their dependency, once each (services.escalation)."""
     return services.escalate_overdue_commitments()
+
+
+@shared_task(name="proposals.monthly_report", acks_late=True)
+def monthly_report() -> int | None:
+    """Daily; on the month's first working day (or the first run after it) stores
+    last month's report and e-mails it to Despacho, once."""
+    from . import report
+
+    stored = report.generate_monthly_report()
+    return stored.pk if stored else None

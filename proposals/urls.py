@@ -1,6 +1,14 @@
 from django.urls import path, re_path
 
-from . import bulletin_views, commitment_views, dashboard_views, live_views, views
+from . import (
+    bulletin_views,
+    commitment_views,
+    dashboard_views,
+    live_views,
+    report_views,
+    transparency_views,
+    views,
+)
 
 app_name = "proposals"
 
@@ -14,6 +22,22 @@ urlpatterns = [
     path("tablero/", dashboard_views.dashboard_page, name="dashboard"),
     re_path(
         r"^tablero/exportar\.(?P<fmt>csv|xlsx)$", dashboard_views.export, name="export"
+    ),
+    re_path(r"^tablero/informe\.pdf$", report_views.report_pdf, name="report_pdf"),
+    path(
+        "transparencia/",
+        transparency_views.queue,
+        name="transparency_queue",
+    ),
+    path(
+        "transparencia/conclusiones/<int:session_pk>/",
+        transparency_views.classify_minutes_page,
+        name="classify_minutes",
+    ),
+    path(
+        "transparencia/compromisos/<int:pk>/",
+        transparency_views.classify_commitment_page,
+        name="classify_commitment",
     ),
     path("sesion/<int:session_pk>/capturar/", views.capture, name="capture"),
     # Live questions of a session: phones, the room's screen, moderation.

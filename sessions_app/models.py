@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cafe.common.classification import ClassifiedRecord
 from cafe.org.models import Dependency
 from cafe.validators import date_in_range, visible_text
 
@@ -340,8 +341,12 @@ class Registration(models.Model):
         return self.checked_in_at is not None
 
 
-class Minutes(models.Model):
-    """Conclusions of a held session: Comunicaciones writes them, Despacho approves."""
+class Minutes(ClassifiedRecord):
+    """Conclusions of a held session: Comunicaciones writes them, Despacho approves.
+
+    Their classification decides whether they reach the public transparency
+    record, and with which text (``public_summary`` / ``public_agreements``: the
+    original with what the law withholds removed; the original stays here)."""
 
     class Status(models.TextChoices):
         DRAFT = "borrador", _("Borrador")
@@ -369,6 +374,12 @@ class Minutes(models.Model):
     updated_at = models.DateTimeField(_("actualizada"), auto_now=True)
     published_at = models.DateTimeField(
         _("publicada el"), validators=[date_in_range], null=True, blank=True
+    )
+    public_summary = models.TextField(
+        _("resumen para el registro público"), blank=True, max_length=20000
+    )
+    public_agreements = models.TextField(
+        _("acuerdos para el registro público"), blank=True, max_length=20000
     )
 
     class Meta:

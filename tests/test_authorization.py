@@ -518,6 +518,33 @@ MATRIX: dict[str, list[Case]] = {
         page(DASHBOARD, args=lambda w: ("csv",), label="csv"),
         page(DASHBOARD, args=lambda w: ("xlsx",), label="xlsx"),
     ],
+    "proposals:report_pdf": [page(DASHBOARD)],
+    # --- The public transparency record: anyone, without login, GET only -------------
+    "transparency": [public(post=NOT_ALLOWED)],
+    "transparency_data": [public(post=NOT_ALLOWED)],
+    "transparency_index": [public(post=NOT_ALLOWED)],
+    "transparency_dataset": [
+        public(post=NOT_ALLOWED, args=lambda w: ("sesiones", "csv"), label="csv"),
+        public(post=NOT_ALLOWED, args=lambda w: ("indice", "json"), label="json"),
+        public(
+            get=NOT_FOUND,
+            post=NOT_ALLOWED,
+            args=lambda w: ("personas", "csv"),
+            label="conjunto inexistente",
+        ),
+    ],
+    # Comunicaciones and Despacho classify what reaches it.
+    "proposals:transparency_queue": [page(DASHBOARD)],
+    "proposals:classify_minutes": [
+        form(DASHBOARD, **HELD),
+        form(DASHBOARD, yes=NOT_FOUND, **IN_REVIEW),
+        form(DASHBOARD, yes=NOT_FOUND, **NO_SESSION),
+    ],
+    "proposals:classify_commitment": [
+        form(DASHBOARD, **ACCEPTED_OWN),
+        form(DASHBOARD, yes=NOT_FOUND, **HIDDEN),
+        form(DASHBOARD, yes=NOT_FOUND, **NO_PROPOSAL),
+    ],
     # --- proposals: Comunicaciones (capture in the room, moderation, bulletin) ------
     "proposals:capture": [
         form(COMS, **PUBLISHED),

@@ -23,6 +23,9 @@ PAGES = [
     "/no-existe/",
     "/healthz",
     "/readyz",
+    "/transparencia/",
+    "/transparencia/datos/",
+    "/transparencia/indice/",
 ]
 ROLES = [
     None,

@@ -8,9 +8,21 @@ from django.urls import Resolver404, resolve, reverse
 
 from .privacy import has_accepted_current
 
-# URL names usable before accepting: the notice itself, leaving, health probes.
+# URL names usable before accepting: the notice itself, leaving, health probes, and
+# the public transparency record (open to anyone, without login).
 EXEMPT_URL_NAMES = frozenset(
-    {"privacy_notice", "logout", "healthz", "readyz", "brand_css", "javascript-catalog"}
+    {
+        "privacy_notice",
+        "logout",
+        "healthz",
+        "readyz",
+        "brand_css",
+        "javascript-catalog",
+        "transparency",
+        "transparency_data",
+        "transparency_index",
+        "transparency_dataset",
+    }
 )
 EXEMPT_PREFIXES = ("/static/",)
 

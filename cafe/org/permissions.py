@@ -25,6 +25,11 @@ def can_answer_proposals(user) -> bool:
     return user.is_authenticated and user.has_perm("org.answer_proposals")
 
 
+def can_publish_transparency(user) -> bool:
+    """Comunicaciones and Despacho classify what reaches the public record."""
+    return is_comunicaciones(user) or can_answer_proposals(user)
+
+
 def can_view_outbox(user) -> bool:
     return user.is_authenticated and user.has_perm("org.view_outbox")
 

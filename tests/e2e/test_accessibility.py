@@ -91,6 +91,9 @@ def pages_for(role: str, w: dict) -> list[tuple[str, str | None]]:
             ("/propuestas/tablero/?desde=2026-12-31&hasta=2026-01-01", None),
             ("/sesiones/conclusiones/revision/", None),
             (f"/sesiones/{w['review'].pk}/conclusiones/revision/", None),
+            ("/propuestas/transparencia/", None),
+            (f"/propuestas/transparencia/conclusiones/{w['held'].pk}/", "submit"),
+            (f"/propuestas/transparencia/compromisos/{w['accepted'].pk}/", None),
         ],
         "enlace": [
             ("/propuestas/seguimiento/", None),
@@ -139,7 +142,15 @@ def test_every_page_of_each_role_has_no_wcag_violation(
 
 def test_anonymous_pages_and_error_states(world, axe_context, page):
     problems = []
-    for path in ["/ingresar/", "/clave/restablecer/", "/privacidad/", "/no-existe/"]:
+    for path in [
+        "/ingresar/",
+        "/clave/restablecer/",
+        "/privacidad/",
+        "/no-existe/",
+        "/transparencia/",
+        "/transparencia/datos/",
+        "/transparencia/indice/",
+    ]:
         problems += check(page, path, None)
     page.goto("/ingresar/")
     page.get_by_label("Correo institucional").fill("laura@prueba.gov.co")

@@ -103,6 +103,12 @@ PAGES: dict[str, list[Page]] = {
     "proposals:inbox": [Page(DESPACHO)],
     "proposals:queue": [Page((ENLACE,))],
     "proposals:dashboard": [Page(DASHBOARD)],
+    "proposals:transparency_queue": [Page(DASHBOARD)],
+    "proposals:classify_minutes": [Page(DASHBOARD, args=pk("held"))],
+    "proposals:classify_commitment": [Page(DASHBOARD, args=pk("accepted"))],
+    "transparency": [Page()],
+    "transparency_data": [Page()],
+    "transparency_index": [Page()],
     "proposals:capture": [Page(COMS, args=pk("held"))],
     "proposals:agreements": [Page(COMS, args=pk("held"))],
     "proposals:extensions": [Page(DESPACHO)],
@@ -135,6 +141,9 @@ ANONYMOUS_PAGES = {
     "password_reset_done": (),
     "password_reset_confirm": ("MQ", "no-es-un-token"),
     "password_reset_complete": (),
+    "transparency": (),
+    "transparency_data": (),
+    "transparency_index": (),
 }
 
 NOT_PAGES = {
@@ -153,6 +162,8 @@ NOT_PAGES = {
     "sessions:mark_held": "acción POST",
     "sessions:minutes_submit": "acción POST",
     "proposals:export": "descarga CSV/XLSX",
+    "proposals:report_pdf": "descarga PDF",
+    "transparency_dataset": "descarga CSV/JSON (datos abiertos)",
     "proposals:bulletin_compose": "acción POST",
     "proposals:bulletin_progress": "fragmento htmx dentro de la página del boletín",
     "proposals:bulletin_approve": "acción POST",
