@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 KIND_LABELS = {
     "bulletin": _("Boletín"),
+    "commitment_escalation": _("Compromiso vencido escalado a la jefatura"),
+    "extension_decided": _("Decisión sobre una prórroga"),
     "invitation": _("Invitación mensual"),
     "minutes_published": _("Conclusiones publicadas"),
     "monthly_report": _("Informe mensual"),
@@ -17,8 +19,10 @@ KIND_LABELS = {
     "proposal_changed": _("Novedad en una propuesta"),
     "registration_confirmed": _("Inscripción confirmada"),
     "registration_promoted": _("Cupo liberado: inscripción confirmada"),
+    "registration_requested": _("Solicitud de cupo recibida"),
     "registration_waitlisted": _("Lista de espera"),
     "reminder": _("Recordatorio de la sesión"),
+    "seat_allocated": _("Resultado del reparto de cupos"),
     "session_cancelled": _("Sesión cancelada"),
     "session_changed": _("Cambio en la sesión"),
     "survey": _("Encuesta después de la sesión"),
