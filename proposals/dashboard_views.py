@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from cafe.access import role_required
 from cafe.pagecache import cached_page
 
-from . import dashboard, exports
+from . import dashboard, exports, themes
 from .forms import DashboardFilterForm
 from .permissions import can_view_dashboard
 
@@ -38,6 +38,7 @@ def dashboard_page(request):
         request,
         "proposals/dashboard.html",
         {
+            "themes": themes.recurring_themes(period=period, dependency=dependency),
             "form": form,
             "period": period,
             "dependency": dependency,

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from cafe.org.models import Dependency
 from sessions_app.models import Session, Topic
 
+from .theme_models import Theme, ThemeMember  # noqa: F401 (registered with the app)
+
 
 class Proposal(models.Model):
     class Kind(models.TextChoices):

@@ -23,3 +23,12 @@ def publish_anonymous() -> int:
     proposals in one shuffled batch (services.publish_anonymous_batch). A doubled or
     missed run only moves them to the next batch."""
     return len(services.publish_anonymous_batch())
+
+
+@shared_task(name="proposals.rebuild_themes", acks_late=True)
+def rebuild_themes() -> int:
+    """Nightly: group the proposals into recurring themes and store them for the
+    dashboard (themes.rebuild_themes). A doubled run recomputes the same result."""
+    from . import themes
+
+    return themes.rebuild_themes()

@@ -1,12 +1,13 @@
 from django.urls import path, re_path
 
-from . import bulletin_views, dashboard_views, views
+from . import bulletin_views, dashboard_views, similar_views, views
 
 app_name = "proposals"
 
 urlpatterns = [
     path("", views.proposal_list, name="list"),
     path("nueva/", views.proposal_create, name="create"),
+    path("similares/", similar_views.similar, name="similar"),
     path("mias/", views.my_proposals, name="mine"),
     path("consultar/", views.lookup, name="lookup"),
     path("bandeja/", views.inbox, name="inbox"),
@@ -44,6 +45,9 @@ urlpatterns = [
     ),
     path("<int:pk>/", views.proposal_detail, name="detail"),
     path("<int:pk>/apoyo/", views.toggle_support, name="support"),
+    path(
+        "<int:pk>/apoyar-esta/", similar_views.support_instead, name="support_instead"
+    ),
     path("<int:pk>/estado/", views.change_status, name="status"),
     path("<int:pk>/aceptar/", views.accept, name="accept"),
     path("<int:pk>/asignar/", views.assign, name="assign"),
