@@ -61,8 +61,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, factor, seed, **options):
-        if factor <= 0 or factor > 5:
-            raise CommandError("El factor debe estar entre 0 y 5.")
+        if factor <= 0 or factor > 10:
+            raise CommandError("El factor debe estar entre 0 y 10.")
         if Proposal.objects.filter(title__startswith="[escala]").exists():
             raise CommandError("Ya hay datos de escala: use una base de datos vacía.")
         rng = random.Random(seed)
