@@ -90,7 +90,9 @@ def test_postgres_ranks_by_trigrams_and_the_spanish_document(postgres, existing)
 
 def test_the_endpoint_shows_suggestions_with_apoyar_esta(login, servidor, existing):
     client = login(servidor)
-    mine = ProposalFactory(title="Horario flexible los viernes y lunes", author=servidor)
+    mine = ProposalFactory(
+        title="Horario flexible los viernes y lunes", author=servidor
+    )
 
     response = client.get(
         reverse("proposals:similar"), {"title": "horario flexible viernes"}
