@@ -11,16 +11,20 @@ measures, so anyone can tell why a suggestion appears:
   have in common (Dice) and the share of the written title's key words found in the
   other's title or text.
 
-A proposal is suggested from ``MIN_SCORE`` on. Candidates come from the indexes
-(the trigram index on the title and the full-text index), at most ``CANDIDATES`` of
-each, so a query reads a bounded number of rows whatever the number of proposals.
+A proposal is suggested from ``MIN_SCORE`` on. The candidates scored are at most
+``CANDIDATES``, the most supported of those with at least two of the title's words:
+on PostgreSQL one query on the GIN index of the full-text document, so the work is
+bounded whatever the number of proposals. (A trigram index on the title was tried
+for the candidates and left out: at 200,000 proposals most titles share enough
+three-letter pieces that its recheck read tens of thousands of rows per keystroke;
+see docs/performance.md.)
 """
 
 import re
-import unicodedata
+from itertools import combinations
 
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models import Case, FloatField, Q, Value, When
 from django.db.models.functions import Cast
 
 from .models import Proposal
@@ -29,8 +33,6 @@ from .selectors import base_queryset
 MIN_SCORE = 0.4
 CANDIDATES = 200
 LIMIT = 5
-# A title shorter than this says too little to compare.
-MIN_QUERY_LETTERS = 6
 MAX_QUERY_WORDS = 8
 
 # Words that say nothing about a proposal's subject.
@@ -48,12 +50,14 @@ STOPWORDS = frozenset(_STOPWORDS.split())
 WORD = re.compile(r"[^\W\d_]+")
 
 
+# Accented vowels to plain ones (ñ stays: it changes the word). A translation table,
+# not Unicode decomposition: the themes job runs it on every title.
+ACCENTS = str.maketrans("áéíóúüàèìòùâêîôûä", "aeiouuaeiouaeioua")
+
+
 def _plain(text: str) -> str:
-    """Lower case without accents (ñ kept: it changes the word)."""
-    text = (text or "").lower().replace("ñ", "\0")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return text.replace("\0", "ñ")
+    """Lower case without accents."""
+    return (text or "").lower().translate(ACCENTS)
 
 
 def meaningful_words(text: str) -> list[str]:
@@ -61,23 +65,30 @@ def meaningful_words(text: str) -> list[str]:
     repeats: stop words, numbers and words of one or two letters left out."""
     seen = {}
     for word in WORD.findall((text or "").lower()):
-        if len(word) > 2 and _plain(word) not in STOPWORDS:
+        if len(word) > 2 and word.translate(ACCENTS) not in STOPWORDS:
             seen.setdefault(word, None)
     return list(seen)
 
 
+def _cut(plain_word: str) -> str:
+    if len(plain_word) > 3 and plain_word.endswith("s"):
+        plain_word = plain_word[:-1]
+    return plain_word[:6]
+
+
 def stem(word: str) -> str:
     """A crude stem: no accents, no plural ``s``, at most six letters."""
-    word = _plain(word)
-    if len(word) > 3 and word.endswith("s"):
-        word = word[:-1]
-    return word[:6]
+    return _cut(_plain(word))
 
 
 def key_words(text: str) -> list[str]:
     """The stems of the meaningful words ("Horarios flexibles" → horari, flexib),
     in order of appearance, without repeats."""
-    return list(dict.fromkeys(stem(word) for word in meaningful_words(text)))
+    seen = {}
+    for word in WORD.findall(_plain(text)):
+        if len(word) > 2 and word not in STOPWORDS:
+            seen.setdefault(_cut(word), None)
+    return list(seen)
 
 
 def dice(first: set, second: set) -> float:
@@ -91,10 +102,11 @@ def similar_proposals(
 ) -> list[Proposal]:
     """Up to ``limit`` visible proposals (public, not hidden, not merged) similar to
     ``title``, the most similar first, each with ``score`` (0 to 1) and, when
-    ``user`` is given, ``i_support``. Two queries at most."""
+    ``user`` is given, ``i_support``. A title needs two meaningful words (one says
+    too little to compare). One query."""
     title = " ".join((title or "").split())[:150]
     words = meaningful_words(title)[:MAX_QUERY_WORDS]
-    if sum(len(w) for w in words) < MIN_QUERY_LETTERS:
+    if len(words) < 2:
         return []
     queryset = (
         base_queryset(user) if user is not None else Proposal.objects.all()
@@ -107,20 +119,21 @@ def similar_proposals(
 
 
 def _postgres(queryset, title: str, words: list[str], limit: int) -> list[Proposal]:
-    from django.contrib.postgres.lookups import TrigramSimilar
     from django.contrib.postgres.search import SearchQuery, TrigramSimilarity
 
     queryset = queryset.defer("search_document", "text")
-    by_title = queryset.filter(TrigramSimilar(F("title"), title)).values("pk")
     # Each word as its own Spanish query (stemmed by PostgreSQL as the document is).
     queries = [SearchQuery(w, config="spanish") for w in words]
-    any_word = queries[0]
-    for query in queries[1:]:
-        any_word |= query
-    by_text = (
-        queryset.filter(search_document=any_word)
-        .order_by("-created_at", "-pk")
-        .values("pk")
+    # Candidates: the documents with at least two of the words, one tsquery for the
+    # GIN index, the most supported first.
+    pairs = [first & second for first, second in combinations(queries, 2)]
+    two_words = pairs[0]
+    for pair in pairs[1:]:
+        two_words |= pair
+    candidates = (
+        queryset.filter(search_document=two_words)
+        .order_by("-support_count", "-created_at", "-pk")
+        .values("pk")[:CANDIDATES]
     )
     coverage = sum(
         (
@@ -135,9 +148,7 @@ def _postgres(queryset, title: str, words: list[str], limit: int) -> list[Propos
     ) / Value(float(len(queries)))
     score = (Cast(TrigramSimilarity("title", title), FloatField()) + coverage) / 2
     return list(
-        queryset.filter(
-            Q(pk__in=by_title[:CANDIDATES]) | Q(pk__in=by_text[:CANDIDATES])
-        )
+        queryset.filter(pk__in=candidates)
         .annotate(score=score)
         .filter(score__gte=MIN_SCORE)
         .order_by("-score", "-support_count", "-created_at", "-pk")[:limit]
@@ -145,14 +156,14 @@ def _postgres(queryset, title: str, words: list[str], limit: int) -> list[Propos
 
 
 def _fallback(queryset, words: list[str], limit: int) -> list[Proposal]:
-    """Candidates that contain a key word, the most recent first; scored here."""
+    """Candidates that contain a key word, the most supported first; scored here."""
     condition = Q()
     for word in {stem(word) for word in words}:
         condition |= Q(title__icontains=word) | Q(text__icontains=word)
     candidates = (
         queryset.filter(condition)
         .defer("search_document")
-        .order_by("-created_at", "-pk")[:CANDIDATES]
+        .order_by("-support_count", "-created_at", "-pk")[:CANDIDATES]
     )
     wanted = {stem(word) for word in words}
     scored = []

@@ -11,7 +11,9 @@ The grouping, in plain words:
 1. Each title becomes its key words (``similarity.key_words``: no stop words, no
    accents, no plural, six letters at most). Words found in more than
    ``COMMON_SHARE`` of all titles (and in more than ``COMMON_MIN`` of them) say
-   nothing about a subject ("propuesta", "mejorar") and are dropped too.
+   nothing about a subject ("propuesta", "mejorar") and are dropped too. The share
+   is high on purpose: a subject that fills a tenth of all proposals is exactly
+   what the Secretary must see.
 2. The proposals are read oldest first. Each joins the theme whose first proposal
    (its leader) shares the most key words with it, when they share at least
    ``MIN_JACCARD`` of the key words of the two together (Jaccard); otherwise it
@@ -43,7 +45,7 @@ from .theme_models import Theme, ThemeMember
 
 MIN_JACCARD = 0.5
 MIN_SIZE = 3
-COMMON_SHARE = 0.05
+COMMON_SHARE = 0.25
 COMMON_MIN = 20
 PER_WORD = 200
 RAREST = 3
@@ -68,7 +70,11 @@ def group_titles(rows: list[tuple[int, str]]) -> list[list[int]]:
     by_word: dict[str, list[int]] = defaultdict(list)
     for pk, found in words:
         found = {word for word in found if frequency[word] <= common}
-        rarest = heapq.nsmallest(RAREST, found, key=lambda w: (frequency[w], w))
+        rarest = (
+            found
+            if len(found) <= RAREST
+            else heapq.nsmallest(RAREST, found, key=lambda w: (frequency[w], w))
+        )
         best, best_score = None, 0.0
         # Ascending, so that among equal scores the oldest theme wins.
         for index in sorted({i for w in rarest for i in by_word[w][-PER_WORD:]}):

@@ -1,31 +1,14 @@
 """Similar proposals and recurring themes.
 
-- On PostgreSQL: the ``pg_trgm`` extension and a GIN trigram index on the title, which
-  serves ``title % 'texto'`` (the candidates of ``proposals.similarity``). Other
-  databases use the word-overlap fallback and get neither.
+- On PostgreSQL: the ``pg_trgm`` extension, for the similarity of two titles in the
+  score of ``proposals.similarity`` (the candidates come from the full-text index).
+  Django skips it on other databases, which use the word-overlap fallback.
 - ``Theme`` and ``ThemeMember``: the stored result of the nightly themes job.
 """
 
 import django.db.models.deletion
-from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
-
-TITLE_TRIGRAM_INDEX = GinIndex(
-    fields=["title"], opclasses=["gin_trgm_ops"], name="proposal_title_trgm_idx"
-)
-
-
-def add_trigram_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        Proposal = apps.get_model("proposals", "Proposal")
-        schema_editor.add_index(Proposal, TITLE_TRIGRAM_INDEX)
-
-
-def remove_trigram_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        Proposal = apps.get_model("proposals", "Proposal")
-        schema_editor.remove_index(Proposal, TITLE_TRIGRAM_INDEX)
 
 
 class Migration(migrations.Migration):
@@ -37,7 +20,6 @@ class Migration(migrations.Migration):
     operations = [
         # Skipped by Django itself on databases other than PostgreSQL.
         TrigramExtension(),
-        migrations.RunPython(add_trigram_index, remove_trigram_index),
         migrations.CreateModel(
             name="Theme",
             fields=[
