@@ -369,6 +369,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.publish_anonymous",
         "schedule": timedelta(minutes=PROPOSALS_ANONYMOUS_BATCH_MINUTES),
     },
+    "proposals-rebuild-themes": {
+        "task": "proposals.rebuild_themes",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # --- The deployment (another entity can run its own instance) -----------------------

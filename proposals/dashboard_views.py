@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from cafe.access import role_required
 
-from . import dashboard, exports
+from . import dashboard, exports, themes
 from .forms import DashboardFilterForm
 from .permissions import can_view_dashboard
 
@@ -36,6 +36,7 @@ def dashboard_page(request):
         request,
         "proposals/dashboard.html",
         {
+            "themes": themes.recurring_themes(period=period, dependency=dependency),
             "form": form,
             "period": period,
             "dependency": dependency,

@@ -18,6 +18,14 @@ def proposal_changed(proposal, change) -> None:
     recipients = {user.pk: user for user in people}
     if proposal.author_id and proposal.author.is_active:
         recipients[proposal.author_id] = proposal.author
+    # The named authors of proposals merged into this one follow it.
+    merged_authors = set()
+    for merged in proposal.duplicates.filter(author__is_active=True).select_related(
+        "author"
+    ):
+        if merged.author_id not in recipients:
+            recipients[merged.author_id] = merged.author
+            merged_authors.add(merged.author_id)
     url = absolute_url(reverse("proposals:detail", args=[proposal.pk]))
     for user in recipients.values():
         send_templated(
@@ -28,6 +36,7 @@ def proposal_changed(proposal, change) -> None:
                 "proposal": proposal,
                 "change": change,
                 "is_author": user.pk == proposal.author_id,
+                "is_merged_author": user.pk in merged_authors,
                 "detail_url": url,
             },
             to=user.email,

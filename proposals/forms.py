@@ -2,10 +2,12 @@
 
 from datetime import datetime, time, timedelta
 
+from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +91,26 @@ class ProposalForm(CrispyFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = sessions_open_to(user).order_by("-starts_at")
+        # Similar proposals appear under the title as it is typed (htmx; the
+        # "Apoyar esta" buttons submit the page's separate form #apoyar-similar).
+        self.fields["title"].widget.attrs.update(
+            {
+                "autocomplete": "off",
+                "hx-get": reverse("proposals:similar"),
+                "hx-trigger": "input changed delay:500ms",
+                "hx-target": "#similares",
+                "hx-sync": "this:replace",
+            }
+        )
+        self.helper.layout = Layout(
+            "kind",
+            "title",
+            HTML('<div id="similares" aria-live="polite"></div>'),
+            "text",
+            "topic",
+            "session",
+            "signature",
+        )
         self.fields["signature"].help_text = _(
             "Una propuesta anónima espera en una cola, sin su nombre ni la hora, y se "
             "publica junto con las demás anónimas %(period)s, en orden aleatorio y "

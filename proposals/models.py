@@ -14,6 +14,8 @@ from cafe.org.models import Dependency
 from cafe.validators import date_in_range
 from sessions_app.models import Session, Topic
 
+from .theme_models import Theme, ThemeMember  # noqa: F401 (registered with the app)
+
 
 class Proposal(ClassifiedRecord):
     """A proposal, concern or question. Once accepted it is a commitment, whose

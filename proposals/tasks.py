@@ -40,3 +40,12 @@ def monthly_report() -> int | None:
 
     stored = report.generate_monthly_report()
     return stored.pk if stored else None
+
+
+@shared_task(name="proposals.rebuild_themes", acks_late=True)
+def rebuild_themes() -> int:
+    """Nightly: group the proposals into recurring themes and store them for the
+    dashboard (themes.rebuild_themes). A doubled run recomputes the same result."""
+    from . import themes
+
+    return themes.rebuild_themes()

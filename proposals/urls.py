@@ -6,6 +6,7 @@ from . import (
     dashboard_views,
     live_views,
     report_views,
+    similar_views,
     transparency_views,
     views,
 )
@@ -15,6 +16,7 @@ app_name = "proposals"
 urlpatterns = [
     path("", views.proposal_list, name="list"),
     path("nueva/", views.proposal_create, name="create"),
+    path("similares/", similar_views.similar, name="similar"),
     path("mias/", views.my_proposals, name="mine"),
     path("consultar/", views.lookup, name="lookup"),
     path("bandeja/", views.inbox, name="inbox"),
@@ -108,6 +110,9 @@ urlpatterns = [
     ),
     path("<int:pk>/", views.proposal_detail, name="detail"),
     path("<int:pk>/apoyo/", views.toggle_support, name="support"),
+    path(
+        "<int:pk>/apoyar-esta/", similar_views.support_instead, name="support_instead"
+    ),
     path("<int:pk>/estado/", views.change_status, name="status"),
     path("<int:pk>/aceptar/", views.accept, name="accept"),
     path("<int:pk>/asignar/", views.assign, name="assign"),

@@ -20,6 +20,7 @@ from .models import Proposal
 from .permissions import can_answer, can_moderate
 from .services.anonymous import batch_period_label
 from .services.follow_up import LIAISON_TRANSITIONS, TRANSITIONS
+from .similarity import similar_proposals
 
 
 def _report(request, error) -> None:
@@ -134,6 +135,10 @@ def proposal_detail(request, pk):
     if context["can_moderate"]:
         context["hide_form"] = forms.HideForm()
         context["duplicate_form"] = forms.DuplicateForm()
+        if not proposal.is_hidden:
+            context["duplicate_candidates"] = similar_proposals(
+                title=proposal.title, exclude_id=proposal.pk
+            )
     return render(request, "proposals/detail.html", context)
 
 

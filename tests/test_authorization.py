@@ -456,6 +456,12 @@ MATRIX: dict[str, list[Case]] = {
         action(SEE_HIDDEN, no=NOT_FOUND, **HIDDEN),
         action(yes=NOT_FOUND, **NO_PROPOSAL),
     ],
+    "proposals:support_instead": [
+        action(**VISIBLE),
+        action(SEE_HIDDEN, no=NOT_FOUND, **HIDDEN),
+        action(yes=NOT_FOUND, **NO_PROPOSAL),
+    ],
+    "proposals:similar": [page()],
     # Any logged-in person passes the guard; who may change what is decided on the
     # proposal (so a wrong method is a 405 for everyone).
     "proposals:status": [

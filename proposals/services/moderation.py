@@ -47,7 +47,12 @@ def unhide_proposal(*, proposal_id: int, actor) -> Proposal:
 
 
 def mark_duplicate(*, proposal_id: int, original_id: int, actor) -> Proposal:
-    """Hide ``proposal`` as a duplicate of ``original`` and move its supports over."""
+    """Merge ``proposal`` into ``original`` in one step: hide it as a duplicate, move
+    its supports over (a person who supported both keeps one; the original's author
+    supports nothing of their own), point its own earlier duplicates at the original
+    too (so every tracking code leads to the live proposal), and note the merge in
+    both timelines. The duplicate's author and code holders follow the original
+    from then on (``emails.proposal_changed``, the code lookup)."""
     if proposal_id == original_id:
         raise ValidationError(_("Una propuesta no puede ser duplicada de sí misma."))
     with transaction.atomic():
@@ -71,9 +76,10 @@ def mark_duplicate(*, proposal_id: int, original_id: int, actor) -> Proposal:
         moving = (
             moving.exclude(user_id=original.author_id) if original.author_id else moving
         )
-        moving.update(proposal=original)
+        moved = moving.update(proposal=original)
         Support.objects.filter(proposal=proposal).delete()
         recount_supports([proposal.pk, original.pk])
+        Proposal.objects.filter(duplicate_of=proposal).update(duplicate_of=original)
         proposal.duplicate_of = original
         proposal.is_hidden = True
         proposal.hidden_reason = _("Duplicada de «%(title)s».") % {
@@ -81,4 +87,17 @@ def mark_duplicate(*, proposal_id: int, original_id: int, actor) -> Proposal:
         }
         proposal.save(update_fields=["duplicate_of", "is_hidden", "hidden_reason"])
         _log(proposal, actor, proposal.hidden_reason)
+        StatusChange.objects.create(
+            proposal=original,
+            event=StatusChange.Event.MODERATED,
+            from_status=original.status,
+            to_status=original.status,
+            note=_(
+                "Se unió a esta la propuesta N.º %(n)s, que planteaba lo mismo "
+                "(apoyos sumados: %(moved)s)."
+            )
+            % {"n": proposal.pk, "moved": moved},
+            actor=actor,
+            created_at=timezone.now(),
+        )
     return proposal

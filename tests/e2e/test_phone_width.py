@@ -169,6 +169,8 @@ NOT_PAGES = {
     "proposals:bulletin_approve": "acción POST",
     "proposals:bulletin_retry": "acción POST",
     "proposals:support": "acción POST",
+    "proposals:support_instead": "acción POST",
+    "proposals:similar": "fragmento htmx dentro del formulario de propuestas",
     "proposals:status": "acción POST",
     "proposals:accept": "acción POST",
     "proposals:assign": "acción POST",
