@@ -82,6 +82,11 @@ class ProposalsConfig(AppConfig):
         register_session_followups(followups_of_session)
         register_personal_data(proposals_section)
         register_personal_data(supports_section)
+        from cafe.org.erasure import register_erasure
+
+        from .data_protection import erase_person_data
+
+        register_erasure(erase_person_data)
 
         from cafe import generations
 

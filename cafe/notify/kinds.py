@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 KIND_LABELS = {
     "bulletin": _("Boletín"),
+    "habeas_answered": _("Habeas data: respuesta"),
+    "habeas_escalated": _("Habeas data: solicitud vencida escalada"),
+    "habeas_extended": _("Habeas data: prórroga del término"),
+    "habeas_filed": _("Habeas data: solicitud radicada"),
+    "habeas_missing": _("Habeas data: información faltante"),
     "invitation": _("Invitación mensual"),
     "minutes_published": _("Conclusiones publicadas"),
     "overdue_digest": _("Resumen de compromisos vencidos"),

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cafe.access import role_required
 from cafe.fragments import render_rows
-from cafe.org.models import Dependency
+from cafe.org.access_log import audited
+from cafe.org.models import Dependency, PersonalDataAccess
 from cafe.pagecache import cached_page, changes_at, csrf_token
 
 from .. import selectors, services
@@ -282,6 +283,7 @@ def rotation(request):
 
 @manage
 @require_GET
+@audited(PersonalDataAccess.What.ATTENDANCE)
 @cached_page
 def attendance(request, pk):
     session = get_object_or_404(Session.objects.select_related("dependency"), pk=pk)
