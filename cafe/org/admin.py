@@ -133,7 +133,7 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
 
-    @admin.display(description=_("Habeas data"))
+    @admin.display(description=_("Leyenda de reclamo"))
     def habeas_legend(self, obj):
         return habeas_legend(obj) or "—"
 

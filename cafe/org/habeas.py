@@ -113,24 +113,20 @@ def _event(request, action, actor=None, note="", details=None) -> DataRequestEve
     )
 
 
-def _mail(request: DataRequest, template: str, kind: str, step: str) -> None:
-    """One e-mail to the person about their request, once per request and step."""
+def _mail(request: DataRequest, step: str) -> dict:
+    """The e-mail to the person about their request, once per request and step (the
+    caller adds the template and the kind)."""
     person = request.person
-    if person.erased_at:
-        return
-    context = {
-        "request": request,
-        "person_name": person.full_name,
-        "url": settings.CAFE_SITE_URL + reverse("my_data"),
+    return {
+        "key": f"habeas:{request.pk}:{step}",
+        "context": {
+            "request": request,
+            "person_name": person.full_name,
+            "url": settings.CAFE_SITE_URL + reverse("my_data"),
+        },
+        "to": person.email,
+        "recipient": person,
     }
-    send_templated(
-        key=f"habeas:{request.pk}:{step}",
-        template=f"org/{template}",
-        context=context,
-        to=person.email,
-        recipient=person,
-        kind=kind,
-    )
 
 
 def _clean_text(text: str, field: str | None = None) -> str:
@@ -170,7 +166,11 @@ def file_request(*, person, kind: str, claim: str = "", text: str) -> DataReques
         request.number = f"HD-{today.year}-{request.pk:06d}"
         request.save(update_fields=["number"])
         _event(request, Action.FILED, actor=person)
-        _mail(request, "habeas_filed", "habeas_filed", "filed")
+        send_templated(
+            **_mail(request, "filed"),
+            template="org/habeas_filed",
+            kind="habeas_filed",
+        )
     return request
 
 
@@ -205,7 +205,11 @@ def extend_request(*, request_id: int, actor, reason: str) -> DataRequest:
         request.handled_by = actor
         request.save()
         _event(request, Action.EXTENDED, actor=actor, note=reason)
-        _mail(request, "habeas_extended", "habeas_extended", "extended")
+        send_templated(
+            **_mail(request, "extended"),
+            template="org/habeas_extended",
+            kind="habeas_extended",
+        )
     return request
 
 
@@ -230,7 +234,11 @@ def request_missing_info(*, request_id: int, actor, missing: str) -> DataRequest
         request.handled_by = actor
         request.save()
         _event(request, Action.MISSING, actor=actor, note=missing)
-        _mail(request, "habeas_missing", "habeas_missing", "missing")
+        send_templated(
+            **_mail(request, "missing"),
+            template="org/habeas_missing",
+            kind="habeas_missing",
+        )
     return request
 
 
@@ -265,7 +273,11 @@ def answer_request(*, request_id: int, actor, answer: str) -> DataRequest:
         request.handled_by = actor
         request.save()
         _event(request, Action.ANSWERED, actor=actor, note=answer)
-        _mail(request, "habeas_answered", "habeas_answered", "answered")
+        send_templated(
+            **_mail(request, "answered"),
+            template="org/habeas_answered",
+            kind="habeas_answered",
+        )
     return request
 
 

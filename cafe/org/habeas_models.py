@@ -75,8 +75,8 @@ class DataRequest(models.Model):
     )
 
     class Meta:
-        verbose_name = _("solicitud de habeas data")
-        verbose_name_plural = _("solicitudes de habeas data")
+        verbose_name = _("solicitud sobre datos personales")
+        verbose_name_plural = _("solicitudes sobre datos personales")
         ordering = ["due_on", "pk"]
         constraints = [
             models.CheckConstraint(

@@ -65,8 +65,8 @@ class Migration(migrations.Migration):
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='data_requests', to=settings.AUTH_USER_MODEL, verbose_name='titular')),
             ],
             options={
-                'verbose_name': 'solicitud de habeas data',
-                'verbose_name_plural': 'solicitudes de habeas data',
+                'verbose_name': 'solicitud sobre datos personales',
+                'verbose_name_plural': 'solicitudes sobre datos personales',
                 'ordering': ['due_on', 'pk'],
             },
         ),
