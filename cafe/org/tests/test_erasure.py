@@ -1,6 +1,10 @@
 """Supresión and revocatoria, row by row, and a scan of every table afterwards."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from axes.models import AccessAttempt, AccessLog
 from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -25,12 +29,14 @@ from proposals.models import Proposal, Support
 from proposals.services.capture import support_proposal
 from proposals.tests.factories import ProposalFactory
 from sessions_app.models import Feedback, Registration
+from sessions_app.services import communications
 from sessions_app.services.attendance import set_attendance
 from sessions_app.services.registration import register_attendee
 from sessions_app.tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
 
+BOGOTA = ZoneInfo("America/Bogota")
 NAME = "Zoraida Quintero Mejía"
 EMAIL = "zoraida.quintero@prueba.gov.co"
 
@@ -328,6 +334,12 @@ def test_revocatoria_stops_bulletin_and_invitations_and_asks_again(
     bulletin_service.approve_bulletin(bulletin_id=draft.pk, actor=officer)
     assert not Delivery.objects.filter(kind="bulletin", recipient=person).exists()
     assert Delivery.objects.filter(kind="bulletin").exists()
+
+    with time_machine.travel(datetime(2027, 3, 10, 12, tzinfo=BOGOTA), tick=False):
+        SessionFactory(starts_at=datetime(2027, 3, 20, 9, tzinfo=BOGOTA))
+        communications.send_monthly_invitations(force=True)
+    assert Delivery.objects.filter(kind="invitation").exclude(recipient=person)
+    assert not Delivery.objects.filter(kind="invitation", recipient=person).exists()
 
     client = login(person, accept_privacy=False)
     response = client.get("/mis-datos/")
