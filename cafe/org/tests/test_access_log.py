@@ -71,3 +71,19 @@ def test_officer_reads_the_log(servidor, officer, login):
     page = login(officer).get("/datos/accesos/").content.decode()
     assert "Descarga de «Mis datos»" in page
     assert servidor.full_name in page
+
+
+def test_log_page_query_count_is_flat(
+    servidor, officer, login, django_assert_max_num_queries
+):
+    client = login(officer)
+    login(servidor).get("/mis-datos/descargar/json/")
+    client.get("/datos/accesos/")
+    with django_assert_max_num_queries(20) as few:
+        client.get("/datos/accesos/")
+    few = len(few)  # before other requests reset the query log
+    for _ in range(10):
+        someone = UserFactory()
+        login(someone).get("/mis-datos/descargar/csv/")
+    with django_assert_max_num_queries(few):
+        client.get("/datos/accesos/")

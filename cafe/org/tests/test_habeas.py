@@ -271,7 +271,29 @@ def test_queue_query_count_is_flat(
     client.get("/datos/solicitudes/")
     with django_assert_max_num_queries(12) as few:
         client.get("/datos/solicitudes/")
+    few = len(few)
     for _ in range(15):
         file(UserFactory())
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(few):
         client.get("/datos/solicitudes/")
+
+
+def test_daily_command_withdraws_and_escalates(servidor, despacho, officer):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with at(date(2026, 9, 1)):
+        file(servidor)  # overdue long ago
+        incomplete = file(servidor, "reclamo", "rectificacion")
+        habeas.request_missing_info(
+            request_id=incomplete.pk, actor=officer, missing="X"
+        )
+    out = StringIO()
+    with at(MONDAY):
+        call_command("habeas_daily", stdout=out)
+        assert "Desistidas: 1. Escaladas a Despacho: 1." in out.getvalue()
+        out = StringIO()
+        call_command("habeas_daily", stdout=out)
+    assert "Desistidas: 0. Escaladas a Despacho: 0." in out.getvalue()
+    assert Delivery.objects.filter(kind="habeas_escalated").count() == 1
