@@ -9,6 +9,7 @@ arts. 14-15), counted on the Colombian business-day calendar.
 - Terms count from the day after the request is received (complete).
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -155,7 +156,7 @@ def file_request(*, person, kind: str, claim: str = "", text: str) -> DataReques
     today = timezone.localdate()
     with transaction.atomic():
         request = DataRequest.objects.create(
-            number=f"tmp-{person.pk}-{timezone.now().timestamp()}",
+            number=f"tmp-{uuid.uuid4().hex[:16]}",  # replaced below, once the pk exists
             person=person,
             kind=kind,
             claim=claim,
