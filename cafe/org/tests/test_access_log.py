@@ -87,3 +87,11 @@ def test_log_page_query_count_is_flat(
         login(someone).get("/mis-datos/descargar/csv/")
     with django_assert_max_num_queries(few):
         client.get("/datos/accesos/")
+
+
+def test_admin_person_page_shows_the_open_reclamo(superuser, servidor, login):
+    habeas.file_request(
+        person=servidor, kind="reclamo", claim="supresion", text="Borren mis datos."
+    )
+    page = login(superuser).get(f"/admin/org/user/{servidor.pk}/change/")
+    assert "Reclamo en trámite (supresión, radicado HD-" in page.content.decode()
