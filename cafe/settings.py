@@ -365,6 +365,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.monthly_report",
         "schedule": crontab(hour=6, minute=30),
     },
+    "org-habeas-daily": {
+        "task": "org.habeas_daily",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "org-apply-retention": {
+        "task": "org.apply_retention",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "proposals-publish-anonymous": {
         "task": "proposals.publish_anonymous",
         "schedule": timedelta(minutes=PROPOSALS_ANONYMOUS_BATCH_MINUTES),
@@ -401,6 +409,20 @@ CAFE_PRIVACY_NOTICE_VERSION = env.str("CAFE_PRIVACY_NOTICE_VERSION", default="20
 # separated by blank lines) or, if unset, the default text in cafe/org/privacy.py.
 CAFE_PRIVACY_NOTICE_FILE = env.str("CAFE_PRIVACY_NOTICE_FILE", default="")
 CAFE_PRIVACY_NOTICE_TEXT = env.str("CAFE_PRIVACY_NOTICE_TEXT", default="")
+
+# Retention of personal data, in days (legal basis of each: docs/datos-personales.md).
+CAFE_RETENTION_OUTBOX_BODY_DAYS = env.int(
+    "CAFE_RETENTION_OUTBOX_BODY_DAYS", default=180
+)
+CAFE_RETENTION_LOGIN_LOG_DAYS = env.int("CAFE_RETENTION_LOGIN_LOG_DAYS", default=365)
+CAFE_RETENTION_NEEDS_DAYS = env.int("CAFE_RETENTION_NEEDS_DAYS", default=30)
+CAFE_RETENTION_SURVEY_COMMENT_DAYS = env.int(
+    "CAFE_RETENTION_SURVEY_COMMENT_DAYS", default=730
+)
+CAFE_RETENTION_INACTIVE_ACCOUNT_DAYS = env.int(
+    "CAFE_RETENTION_INACTIVE_ACCOUNT_DAYS", default=730
+)
+CAFE_RETENTION_ACCESS_LOG_DAYS = env.int("CAFE_RETENTION_ACCESS_LOG_DAYS", default=1825)
 
 # Outbox: how long a claimed delivery is leased to one worker, how many attempts a
 # temporary failure gets before the row is marked failed, and how old a pending row must

@@ -111,6 +111,11 @@ class ProposalsConfig(AppConfig):
             register_home_panel(panel)
         register_personal_data(proposals_section)
         register_personal_data(supports_section)
+        from cafe.org.erasure import register_erasure
+
+        from .data_protection import erase_person_data
+
+        register_erasure(erase_person_data)
 
         from .dashboard import watch_dashboard_sources
         from .demo import seed_proposals

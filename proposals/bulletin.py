@@ -283,7 +283,12 @@ def fan_out(bulletin: Bulletin) -> int:
     """
     if bulletin.status == Bulletin.Status.DRAFT or bulletin.content_id is None:
         raise ValidationError(_("Solo se envía una edición aprobada."))
-    people = get_user_model().objects.filter(is_active=True).values_list("pk", "email")
+    # Whoever revoked the authorisation gets no bulletin until they accept again.
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, data_use_revoked_at__isnull=True)
+        .values_list("pk", "email")
+    )
     recipients = [(f"bulletin:{bulletin.pk}:{pk}", email, pk) for pk, email in people]
     queue_shared(content=bulletin.content, recipients=recipients, kind="bulletin")
     Bulletin.objects.filter(pk=bulletin.pk).update(recipients=len(recipients))

@@ -65,6 +65,14 @@ class SessionsConfig(AppConfig):
             register_home_panel(panel)
         register_personal_data(registrations_section)
         register_personal_data(survey_section)
+        from cafe.org.erasure import register_erasure
+        from cafe.org.retention import register_retention
+
+        from . import data_protection
+
+        register_erasure(data_protection.erase_person_data)
+        register_retention(data_protection.needs_after_session)
+        register_retention(data_protection.survey_comments)
         register_demo_step(seed_sessions)
 
         from cafe.org.staff import people_deactivated

@@ -35,6 +35,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cafe.notify.models import Delivery
+from cafe.org import habeas
 from cafe.org.middleware import EXEMPT_URL_NAMES
 from cafe.testing import factories
 from proposals import bulletin as bulletin_service
@@ -107,6 +108,9 @@ DESPACHO = (DESP, SUPER)  # org.answer_proposals, sessions_app.review_minutes
 DASHBOARD = (COM, DESP, SUPER)  # org.view_dashboard; minutes history
 SEE_HIDDEN = (COM, DESP, SUPER)  # moderators and Despacho see hidden proposals
 LIAISONS = (ENLACE, ENLACE_OTRO)
+# org.handle_data_requests: the data-protection officer (a role of its own; among the
+# matrix's roles, only the superuser holds it).
+OFFICER = (SUPER,)
 
 
 def only(allowed, yes=OK, no=FORBIDDEN, anon=LOGIN) -> dict:
@@ -258,6 +262,34 @@ MATRIX: dict[str, list[Case]] = {
         page(args=lambda w: ("json",), label="json"),
         page(args=lambda w: ("csv",), label="csv"),
     ],
+    # --- cafe.org: habeas data -----------------------------------------------------
+    "habeas_file": [form()],
+    # Completing someone else's request is a 404, like a request that is not there.
+    "habeas_complete": [
+        action(yes=NOT_FOUND, args=arg("dr_other"), label="solicitud de otra persona"),
+        action(yes=NOT_FOUND, args=missing, label="solicitud inexistente"),
+    ],
+    "habeas_queue": [page(OFFICER)],
+    "habeas_detail": [
+        page(OFFICER, args=arg("dr_other"), label="solicitud"),
+        Case(
+            get=only(OFFICER, NOT_FOUND),
+            post=only(OFFICER, NOT_ALLOWED),
+            args=missing,
+            label="solicitud inexistente",
+        ),
+    ],
+    "habeas_act": [
+        action(OFFICER, args=lambda w: (w.dr_other.pk, "responder"), label="responder"),
+        action(
+            OFFICER,
+            yes=NOT_FOUND,
+            args=lambda w: (MISSING, "prorrogar"),
+            label="solicitud inexistente",
+        ),
+    ],
+    "habeas_access_log": [page(OFFICER)],
+    "habeas_retention": [page(OFFICER)],
     # --- cafe.notify: the outbox, Comunicaciones ---------------------------------
     "notify:outbox": [page(COMS)],
     "notify:retry": [
@@ -794,6 +826,9 @@ def world(
         liaison_of=other_dependency,
     )
     otra_persona = factories.UserFactory(dependency=dependency)
+    dr_other = habeas.file_request(
+        person=otra_persona, kind="reclamo", claim="rectificacion", text="Mi cargo."
+    )
     topic = TopicFactory()
 
     s_published = SessionFactory(dependency=dependency, topic=topic)
@@ -896,6 +931,7 @@ def world(
             SUPER: superuser,
         },
         otra_persona=otra_persona,
+        dr_other=dr_other,
         topic=topic,
         s_published=s_published,
         s_others=s_others,
@@ -959,7 +995,8 @@ def body_of(case, world) -> dict:
 
 # --- Snapshots ------------------------------------------------------------------------
 
-SKIPPED_TABLES = {"django_session"}
+# The personal-data access log: opening an audited page writes a row by design.
+SKIPPED_TABLES = {"django_session", "org_personaldataaccess"}
 
 
 def snapshot() -> dict[str, list[tuple]]:

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cafe.access import has_perm, role_required
+from cafe.org.access_log import audited
+from cafe.org.models import PersonalDataAccess
 
 from . import selectors, services
 from .kinds import kind_choices
@@ -17,6 +19,7 @@ can_view_outbox = has_perm("org.view_outbox")
 
 @role_required(can_view_outbox)
 @require_GET
+@audited(PersonalDataAccess.What.OUTBOX)
 def outbox(request):
     state = request.GET.get("estado", "")
     if state not in Delivery.State.values:

@@ -10,7 +10,16 @@ from django.contrib.auth.forms import UserCreationForm as BaseUserCreationForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from .models import Dependency, PrivacyConsent, User
+from .access_log import record_access
+from .habeas_selectors import habeas_legend
+from .models import (
+    DataRequest,
+    Dependency,
+    PersonalDataAccess,
+    PrivacyConsent,
+    RetentionRun,
+    User,
+)
 
 
 @admin.register(Dependency)
@@ -71,6 +80,8 @@ class UserAdmin(BaseUserAdmin):
         "date_joined",
         "privacy_notice_version",
         "privacy_accepted_at",
+        "data_use_revoked_at",
+        "habeas_legend",
     )
     # Plain multiple selects: the admin's two-pane widget fails WCAG (aria on a span).
     filter_horizontal = ()
@@ -100,6 +111,8 @@ class UserAdmin(BaseUserAdmin):
                     "date_joined",
                     "privacy_notice_version",
                     "privacy_accepted_at",
+                    "data_use_revoked_at",
+                    "habeas_legend",
                 )
             },
         ),
@@ -119,6 +132,22 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    @admin.display(description=_("Leyenda de reclamo"))
+    def habeas_legend(self, obj):
+        return habeas_legend(obj) or "—"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The person's page shows their data: each view goes to the access log."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            record_access(
+                actor=request.user,
+                what=PersonalDataAccess.What.ADMIN_PERSON,
+                path=request.get_full_path(),
+                subject_id=int(object_id) if str(object_id).isdigit() else None,
+            )
+        return response
 
 
 @admin.register(PrivacyConsent)
@@ -172,3 +201,32 @@ class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
     @admin.display(description=_("Vence el"))
     def expiration(self, obj):
         return super().expiration(obj)
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(admin.ModelAdmin):
+    """Read-only: requests change through the officer's pages (and their services)."""
+
+    list_display = ("number", "kind", "claim", "state", "filed_at", "due_on")
+    list_filter = ("state", "kind", "claim")
+    search_fields = ("number",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(admin.ModelAdmin):
+    list_display = ("started_at", "total")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -33,6 +33,20 @@ class OrgConfig(AppConfig):
                 ),
             )
         )
+        from .permissions import can_handle_data_requests
+
+        register_nav_item(
+            NavItem(
+                _("Habeas data"),
+                "habeas_queue",
+                can_handle_data_requests,
+                order=85,
+                description=_(
+                    "Consultas y reclamos con sus términos, accesos a datos "
+                    "personales y retención."
+                ),
+            )
+        )
         from .directory_views import is_administrator
 
         register_nav_item(

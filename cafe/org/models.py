@@ -143,6 +143,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("fecha de aceptación del aviso"), null=True, blank=True
     )
 
+    data_use_revoked_at = models.DateTimeField(
+        _("autorización revocada el"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Tras una revocatoria: no recibe invitaciones ni boletín hasta que vuelva "
+            "a aceptar el aviso de privacidad."
+        ),
+    )
+    erased_at = models.DateTimeField(
+        _("datos suprimidos el"), null=True, blank=True, editable=False
+    )
+
     objects = UserManager()
 
     USERNAME_FIELD = "email"
@@ -168,6 +181,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             ),
             ("view_dashboard", _("Consulta el tablero de propuestas")),
             ("view_outbox", _("Consulta la bandeja de correo saliente")),
+            (
+                "handle_data_requests",
+                _("Atiende consultas y reclamos de habeas data y ve los accesos"),
+            ),
         ]
 
     def __str__(self):
@@ -305,3 +322,11 @@ class DirectoryImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+from .habeas_models import (  # noqa: E402, F401  (models of this app, split for size)
+    DataRequest,
+    DataRequestEvent,
+    PersonalDataAccess,
+    RetentionRun,
+)

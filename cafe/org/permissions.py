@@ -60,3 +60,8 @@ def role_names(user) -> list[str]:
     if user.is_superuser:
         names.append("Administrador")
     return names
+
+
+def can_handle_data_requests(user) -> bool:
+    """The data-protection officer: the habeas data queue and the access log."""
+    return user.is_authenticated and user.has_perm("org.handle_data_requests")

@@ -13,12 +13,14 @@ SERVIDOR = "Servidor"
 COMUNICACIONES = "Comunicaciones"
 ENLACE = "Enlace de dependencia"
 DESPACHO = "Despacho"
+OFICIAL_DATOS = "Oficial de protección de datos"
 
 ROLE_LABELS = {
     SERVIDOR: _("Servidor o colaborador"),
     COMUNICACIONES: _("Comunicaciones"),
     ENLACE: _("Enlace de dependencia"),
     DESPACHO: _("Despacho"),
+    OFICIAL_DATOS: _("Oficial de protección de datos"),
 }
 
 # group name -> set of "app_label.codename"
@@ -36,6 +38,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     DESPACHO: frozenset(
         {"org.answer_proposals", "org.view_dashboard", "sessions_app.review_minutes"}
     ),
+    OFICIAL_DATOS: frozenset({"org.handle_data_requests"}),
 }
 
 

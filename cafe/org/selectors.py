@@ -58,6 +58,11 @@ def _profile_section(user) -> DataSection:
         [_("Fecha de alta"), _fmt(user.date_joined)],
         [_("Último ingreso"), _fmt(user.last_login)],
     ]
+    from .habeas_selectors import habeas_legend
+
+    legend = habeas_legend(user)
+    if legend:
+        rows.insert(0, [_("Leyenda"), legend])
     return DataSection("perfil", _("Perfil"), [_("Dato"), _("Valor")], rows)
 
 
@@ -74,8 +79,37 @@ def _consent_section(user) -> DataSection:
     )
 
 
+def _requests_section(user) -> DataSection:
+    from .models import DataRequest
+
+    rows = [
+        [
+            r.number,
+            r.get_kind_display(),
+            r.get_claim_display() if r.claim else "",
+            _fmt(r.filed_at),
+            r.get_state_display(),
+            r.due_on.strftime("%d/%m/%Y"),
+        ]
+        for r in DataRequest.objects.filter(person=user).order_by("filed_at", "pk")
+    ]
+    return DataSection(
+        "habeas",
+        _("Consultas y reclamos sobre sus datos"),
+        [
+            _("Radicado"),
+            _("Tipo"),
+            _("Reclamo"),
+            _("Radicada"),
+            _("Estado"),
+            _("Vence"),
+        ],
+        rows,
+    )
+
+
 def personal_data_for(user) -> list[DataSection]:
     """Every section of personal data held on ``user``, and only on ``user``."""
-    sections = [_profile_section(user), _consent_section(user)]
+    sections = [_profile_section(user), _consent_section(user), _requests_section(user)]
     sections.extend(provider(user) for provider in _providers)
     return sections

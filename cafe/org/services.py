@@ -30,9 +30,11 @@ def accept_privacy_notice(*, user, ip_address: str | None = None, user_agent: st
         get_user_model().objects.filter(pk=user.pk).update(
             privacy_notice_version=notice.version,
             privacy_accepted_at=consent.accepted_at,
+            data_use_revoked_at=None,
         )
     user.privacy_notice_version = notice.version
     user.privacy_accepted_at = consent.accepted_at
+    user.data_use_revoked_at = None
     return consent
 
 

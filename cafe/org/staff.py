@@ -19,7 +19,12 @@ from .models import Dependency, RoleChange, User
 # that hold people's future commitments (registrations) release them.
 people_deactivated = Signal()
 
-GRANTABLE = (roles.COMUNICACIONES, roles.DESPACHO, roles.ENLACE)
+GRANTABLE = (
+    roles.COMUNICACIONES,
+    roles.DESPACHO,
+    roles.ENLACE,
+    roles.OFICIAL_DATOS,
+)
 
 
 def deactivate_people(*, user_ids: list[int], actor=None, reason: str = "") -> int:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from . import directory_views, sso, views
+from . import directory_views, habeas_views, sso, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -68,6 +68,26 @@ urlpatterns = [
     path("privacidad/", views.privacy_notice, name="privacy_notice"),
     path("mis-datos/", views.my_data, name="my_data"),
     path("mis-datos/preferencias/", views.preferences, name="preferences"),
+    path(
+        "mis-datos/solicitudes/nueva/",
+        habeas_views.file_request,
+        name="habeas_file",
+    ),
+    path(
+        "mis-datos/solicitudes/<int:pk>/completar/",
+        habeas_views.complete_request,
+        name="habeas_complete",
+    ),
+    path("datos/solicitudes/", habeas_views.queue, name="habeas_queue"),
+    path("datos/solicitudes/<int:pk>/", habeas_views.detail, name="habeas_detail"),
+    re_path(
+        r"^datos/solicitudes/(?P<pk>\d+)/"
+        r"(?P<step>prorrogar|pedir-informacion|responder|ejecutar)/$",
+        habeas_views.act,
+        name="habeas_act",
+    ),
+    path("datos/accesos/", habeas_views.access_log, name="habeas_access_log"),
+    path("datos/retencion/", habeas_views.retention_report, name="habeas_retention"),
     re_path(
         r"^mis-datos/descargar/(?P<fmt>json|csv)/$",
         views.my_data_export,

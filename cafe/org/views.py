@@ -16,8 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cafe.access import authenticated, role_required
 
-from . import forms, services, sso
+from . import forms, habeas_selectors, services, sso
+from .access_log import audited
+from .habeas_forms import CompleteForm
 from .home import home_sections
+from .models import PersonalDataAccess
 from .password_login import password_login_mode
 from .permissions import role_names
 from .privacy import current_notice, has_accepted_current
@@ -85,12 +88,20 @@ def preferences(request):
 @require_GET
 def my_data(request):
     return render(
-        request, "org/my_data.html", {"sections": personal_data_for(request.user)}
+        request,
+        "org/my_data.html",
+        {
+            "sections": personal_data_for(request.user),
+            "data_requests": habeas_selectors.requests_of(request.user),
+            "legend": habeas_selectors.habeas_legend(request.user),
+            "complete_form": CompleteForm(),
+        },
     )
 
 
 @role_required(authenticated)
 @require_GET
+@audited(PersonalDataAccess.What.MY_DATA_EXPORT, subject=lambda r, **kw: r.user.pk)
 def my_data_export(request, fmt):
     """Download everything held on the person: JSON (structured) or CSV (flat)."""
     sections = personal_data_for(request.user)

@@ -50,7 +50,9 @@ def send_monthly_invitations(*, today=None, force: bool = False) -> int:
         starts_at__year=today.year,
         starts_at__month=today.month,
     ).select_related("dependency", "topic")
-    people = get_user_model().objects.filter(is_active=True, wants_invitations=True)
+    people = get_user_model().objects.filter(
+        is_active=True, wants_invitations=True, data_use_revoked_at__isnull=True
+    )
     total = 0
     for session in sessions:
         audience = (

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cafe.access import role_required
-from cafe.org.models import Dependency
+from cafe.org.access_log import audited
+from cafe.org.models import Dependency, PersonalDataAccess
 
 from .. import selectors, services
 from ..forms import (
@@ -288,6 +289,7 @@ def rotation(request):
 
 @manage
 @require_GET
+@audited(PersonalDataAccess.What.ATTENDANCE)
 def attendance(request, pk):
     session = get_object_or_404(Session.objects.select_related("dependency"), pk=pk)
     registrations = list(selectors.attendance_list(session=session))

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from cafe.common.business_days import add_business_days
 from cafe.notify.models import Delivery
-from cafe.org import directory
+from cafe.org import directory, habeas
+from cafe.org.access_log import record_access
 from cafe.testing.factories import DependencyFactory, UserFactory
 from proposals import services as proposal_services
 from proposals.models import Proposal
@@ -62,6 +63,11 @@ PAGES: dict[str, list[Page]] = {
     "privacy_notice": [Page()],
     "my_data": [Page()],
     "preferences": [Page()],
+    "habeas_file": [Page()],
+    "habeas_queue": [Page((ADMIN,)), Page((ADMIN,), query="?todas=1")],
+    "habeas_detail": [Page((ADMIN,), args=pk("data_request"))],
+    "habeas_access_log": [Page((ADMIN,))],
+    "habeas_retention": [Page((ADMIN,))],
     "notify:outbox": [Page(COMS), Page(COMS, query="?estado=fallido")],
     "sessions:list": [Page(), Page(query="?ver=todas")],
     "sessions:mine": [Page()],
@@ -152,6 +158,8 @@ NOT_PAGES = {
     "brand_css": "hoja de estilos",
     "logout": "acción POST",
     "my_data_export": "descarga JSON/CSV",
+    "habeas_complete": "acción POST",
+    "habeas_act": "acción POST",
     "notify:retry": "acción POST",
     "sessions:register": "acción POST",
     "sessions:unregister": "acción POST",
@@ -330,6 +338,15 @@ def world():
         actor=w["enlace"],
         new_due_date=add_business_days(w["agreement"].due_date, 5),
         reason="La mesa se aplazó por las vacaciones colectivas de diciembre.",
+    )
+    w["data_request"] = habeas.file_request(
+        person=person,
+        kind="reclamo",
+        claim="rectificacion",
+        text="Solicito corregir mi cargo: " + "palabra-muy-larga-sin-espacios" * 4,
+    )
+    record_access(
+        actor=w[ADMIN], what="correo", path="/correo/?" + "x" * 200, subject_id=None
     )
     return w
 

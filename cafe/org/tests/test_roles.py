@@ -92,10 +92,13 @@ def test_navigation_shows_each_role_what_it_can_do(
         "Gestión de sesiones",
         "Revisión de conclusiones",
         "Correo saliente",
+        "Habeas data",
         "Mis datos",
         "Directorio y roles",
         "Administración",
     ]
+    officer = UserFactory(role=roles.OFICIAL_DATOS)
+    assert _nav_labels(login(officer)) == [*everyone, "Habeas data", "Mis datos"]
 
 
 def test_liaison_is_tied_to_one_dependency(enlace, dependency, other_dependency):
