@@ -162,7 +162,6 @@ def _anonymise_account(person) -> None:
     person.erased_at = timezone.now()
     person.set_unusable_password()
     person.save()
-    User.objects.filter(pk=person.pk).update(authz_version=person.authz_version + 1)
 
 
 def erase_person(*, person, actor=None, request_id: int | None = None) -> dict:
