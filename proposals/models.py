@@ -351,6 +351,23 @@ class Bulletin(models.Model):
     approved_at = models.DateTimeField(
         _("aprobado el"), validators=[date_in_range], null=True, blank=True
     )
+    # Four eyes: whoever drafted or last edited the edition may not approve it.
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("redactado por"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("editado por última vez por"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("edición del boletín")
@@ -407,3 +424,7 @@ class LiveQuestion(models.Model):
 
     def __str__(self):
         return f"{self.session_id} · {self.proposal_id} · {self.state}"
+
+
+# Photos and video links of a bulletin edition live in their own module.
+from .bulletin_models import BulletinPhoto, BulletinVideo  # noqa: E402, F401

@@ -15,7 +15,11 @@ class SessionsConfig(AppConfig):
 
         from .demo import seed_sessions
         from .permissions import can_manage_sessions, can_review_minutes
-        from .personal_data import registrations_section, survey_section
+        from .personal_data import (
+            registrations_section,
+            survey_section,
+            testimonials_section,
+        )
 
         register_nav_item(
             NavItem(
@@ -59,6 +63,7 @@ class SessionsConfig(AppConfig):
         )
         register_personal_data(registrations_section)
         register_personal_data(survey_section)
+        register_personal_data(testimonials_section)
         register_demo_step(seed_sessions)
 
         from cafe.org.staff import people_deactivated

@@ -15,6 +15,12 @@ from .scheduling import (
     save_topic,
 )
 from .survey import submit_feedback
+from .voices import (
+    erase_testimonials_of,
+    record_testimonial,
+    save_campaign,
+    withdraw_testimonial,
+)
 
 __all__ = [
     "PlannedSession",
@@ -23,16 +29,20 @@ __all__ = [
     "cancel_registration",
     "cancel_session",
     "create_planned_sessions",
+    "erase_testimonials_of",
     "mark_session_held",
     "plan_month",
     "publish_session",
     "publish_sessions",
+    "record_testimonial",
     "register_attendee",
     "return_minutes",
+    "save_campaign",
     "save_minutes",
     "save_session",
     "save_topic",
     "set_attendance",
     "submit_feedback",
     "submit_minutes",
+    "withdraw_testimonial",
 ]
