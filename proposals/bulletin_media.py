@@ -96,7 +96,14 @@ def add_photo(*, bulletin_id: int, upload, alt_text: str, caption: str = "", act
             uploaded_by=actor,
         )
         photo.image.save(clean.name, clean, save=False)
-        photo.save()
+        # The file is written before the row commits: remove it if the row does not.
+        stored = photo.image.name
+        storage = photo.image.storage
+        try:
+            photo.save()
+        except Exception:
+            storage.delete(stored)
+            raise
     return photo
 
 

@@ -63,6 +63,10 @@ def pages_for(role: str, w: dict) -> list[tuple[str, str | None]]:
             ("/sesiones/gestion/rotacion/", None),
             ("/sesiones/gestion/temas/", None),
             ("/sesiones/gestion/temas/nuevo/", "submit"),
+            ("/sesiones/gestion/campanas/", None),
+            ("/sesiones/gestion/campanas/nueva/", "submit"),
+            ("/sesiones/gestion/testimonios/", None),
+            ("/sesiones/gestion/testimonios/nuevo/", "submit"),
             (f"/sesiones/{w['published'].pk}/editar/", None),
             (f"/sesiones/{w['published'].pk}/cancelar/", "submit"),
             (f"/sesiones/{w['published'].pk}/asistencia/", None),
@@ -87,6 +91,7 @@ def pages_for(role: str, w: dict) -> list[tuple[str, str | None]]:
             (f"/propuestas/tablero/?dependencia={w['talent'].pk}", None),
             ("/propuestas/tablero/?desde=2026-12-31&hasta=2026-01-01", None),
             ("/sesiones/conclusiones/revision/", None),
+            (f"/propuestas/boletin/{w['draft_bulletin'].pk}/", None),
             (f"/sesiones/{w['review'].pk}/conclusiones/revision/", None),
         ],
         "enlace": [
