@@ -177,3 +177,11 @@ def test_comunicaciones_manages_campaigns(login, comunicaciones):
     assert campaign.get_scope_display() == "Externa"
     page = client.get(reverse("sessions:campaigns")).content.decode()
     assert "Servicio a la ciudadanía" in page
+
+
+def test_the_session_page_names_its_campaigns(login, servidor):
+    session = held_session()
+    campaign = Campaign.objects.create(name="Bogotá sin papel", scope="externa")
+    campaign.sessions.add(session)
+    page = login(servidor).get(reverse("sessions:detail", args=[session.pk]))
+    assert "Bogotá sin papel (externa)" in page.content.decode()

@@ -102,6 +102,7 @@ def session_detail(request, pk):
     context = _panel_context(request, session)
     context["minutes"] = selectors.published_minutes(session)
     context["extra_sections"] = session_sections(request, session)
+    context["campaigns"] = list(session.campaigns.order_by("name"))
     if session.status == Session.Status.HELD:
         context["survey"] = selectors.survey_summary(session=session)
         context["can_answer_survey"] = selectors.can_answer_survey(
