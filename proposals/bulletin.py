@@ -163,22 +163,23 @@ def _testimonials(held) -> list[dict]:
     ]
 
 
-def drop_testimonials(*, testimonial_ids, bulletin_ids=None) -> int:
+def drop_testimonials(*, testimonial_ids) -> int:
     """Take the quotes ``testimonial_ids`` out of every draft (a consent withdrawn
     or erased). Approved editions were sent as they were and are not rewritten.
     Returns how many drafts changed."""
     ids = set(testimonial_ids)
-    drafts = Bulletin.objects.select_for_update().filter(status=Bulletin.Status.DRAFT)
-    if bulletin_ids is not None:
-        drafts = drafts.filter(pk__in=bulletin_ids)
     changed = 0
     with transaction.atomic():
+        drafts = Bulletin.objects.select_for_update().filter(
+            status=Bulletin.Status.DRAFT
+        )
         for bulletin in drafts:
             quotes = bulletin.data.get("testimonials", [])
             kept = [q for q in quotes if q.get("id") not in ids]
             if len(kept) != len(quotes):
                 bulletin.data["testimonials"] = kept
-                bulletin.save(update_fields=["data"])
+                bulletin.data_version += 1
+                bulletin.save(update_fields=["data", "data_version"])
                 changed += 1
     return changed
 
