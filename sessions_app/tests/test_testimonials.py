@@ -4,6 +4,8 @@ datos") takes it out of every export from then on; suppression erases it."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -187,3 +189,21 @@ def test_the_social_export_leaves_out_withdrawn_quotes(login, comunicaciones):
     assert "Se retira." not in body
     assert "Solo boletín." not in body
     assert timezone.localtime(session.starts_at).strftime("%d/%m/%Y") in body
+
+
+def test_the_list_costs_the_same_with_many_quotes(login, comunicaciones):
+    client = login(comunicaciones)
+    session = held_session()
+    record(session, UserFactory(), comunicaciones)
+    url = reverse("sessions:testimonials")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(12):
+        quote = record(held_session(), UserFactory(), UserFactory(), quote=f"Cita {n}")
+        if n % 2:
+            services.withdraw_testimonial(testimonial_id=quote.pk, actor=UserFactory())
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    assert "Cita 11" in page
+    assert len(many) == len(few)
