@@ -207,3 +207,9 @@ def test_the_list_costs_the_same_with_many_quotes(login, comunicaciones):
         page = client.get(url).content.decode()
     assert "Cita 11" in page
     assert len(many) == len(few)
+
+
+def test_the_export_neutralises_formulas(login, comunicaciones):
+    record(held_session(), UserFactory(), comunicaciones, quote='=HYPERLINK("x")')
+    body = login(comunicaciones).get(reverse("sessions:testimonials_export"))
+    assert "'=HYPERLINK" in body.content.decode()

@@ -97,6 +97,15 @@ def testimonial_withdraw(request, pk):
     return redirect("sessions:testimonials")
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    """Keep a spreadsheet from reading a quote as a formula (CSV injection)."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
 @manage
 @require_GET
 def testimonials_export(request):
@@ -107,10 +116,10 @@ def testimonials_export(request):
     for t in publishable_testimonials(channel=SOCIAL):
         writer.writerow(
             [
-                t.session.title,
+                _cell(t.session.title),
                 timezone.localtime(t.session.starts_at).strftime("%d/%m/%Y"),
-                t.person.full_name,
-                t.quote,
+                _cell(t.person.full_name),
+                _cell(t.quote),
             ]
         )
     response = HttpResponse(
