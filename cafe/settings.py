@@ -256,6 +256,11 @@ STORAGES = {
     },
 }
 
+# Uploaded files (the bulletin's photos). Served by Django only with DEBUG; in
+# production the reverse proxy serves MEDIA_ROOT at MEDIA_URL (docs/operacion).
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -469,6 +474,11 @@ PROPOSALS_ESCALATE_AFTER_DAYS = env.int("PROPOSALS_ESCALATE_AFTER_DAYS", default
 PROPOSALS_BULLETIN_SECTION_ITEMS = env.int(
     "PROPOSALS_BULLETIN_SECTION_ITEMS", default=10
 )
+# Bulletin photos: the largest upload accepted, and the width they are stored at.
+PROPOSALS_BULLETIN_PHOTO_MAX_BYTES = env.int(
+    "PROPOSALS_BULLETIN_PHOTO_MAX_BYTES", default=8 * 1024 * 1024
+)
+PROPOSALS_BULLETIN_PHOTO_WIDTH = env.int("PROPOSALS_BULLETIN_PHOTO_WIDTH", default=1200)
 PROPOSALS_DASHBOARD_CACHE_SECONDS = env.int(
     "PROPOSALS_DASHBOARD_CACHE_SECONDS", default=300
 )

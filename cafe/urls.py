@@ -1,5 +1,7 @@
 """URL configuration: the apps wired together at the top."""
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -21,3 +23,6 @@ urlpatterns = [
     path("transparencia/", include("proposals.transparency_urls")),
     path("", include("cafe.org.urls")),
 ]
+
+# Uploaded media in development only; in production the proxy serves MEDIA_ROOT.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

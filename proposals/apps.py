@@ -123,3 +123,11 @@ class ProposalsConfig(AppConfig):
         watch_dashboard_sources()
 
         register_demo_step(seed_proposals)
+
+        from sessions_app.services.voices import testimonials_withdrawn
+
+        from .bulletin import on_testimonials_withdrawn
+
+        testimonials_withdrawn.connect(
+            on_testimonials_withdrawn, dispatch_uid="bulletin_drop_testimonials"
+        )

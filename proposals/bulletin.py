@@ -22,7 +22,8 @@ from cafe.branding import absolute_url
 from cafe.notify.models import Delivery, MessageContent
 from cafe.notify.selectors import progress
 from cafe.notify.services import pump_shared, queue_shared, render_email
-from sessions_app.models import Minutes, Session, Topic
+from sessions_app.models import Campaign, Minutes, Session, Topic
+from sessions_app.voice_selectors import BULLETIN, publishable_testimonials
 
 from .dashboard import Period
 from .models import Bulletin, Proposal
@@ -77,10 +78,6 @@ def collect(period: Period) -> dict:
         starts_at__gte=timezone.now(),
         starts_at__lt=timezone.now() + timedelta(days=45),
     ).select_related("dependency")
-    campaigns = Topic.objects.filter(
-        sessions__in=held,
-        kind__in=[Topic.Kind.INTERNAL_CAMPAIGN, Topic.Kind.EXTERNAL_CAMPAIGN],
-    ).distinct()
     return {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
         "sessions": [
@@ -131,10 +128,8 @@ def collect(period: Period) -> dict:
             }
             for s in upcoming.order_by("starts_at", "pk")
         ],
-        "campaigns": [
-            {"name": t.name, "kind": t.get_kind_display(), "description": t.description}
-            for t in campaigns.order_by("name")
-        ],
+        "campaigns": _campaigns(held),
+        "testimonials": _testimonials(held),
     }
 
 
@@ -169,6 +164,66 @@ def agreements(held) -> list[dict]:
     ]
 
 
+def _campaigns(held) -> list[dict]:
+    """The campaigns taken to the month's sessions (records, and topics of the
+    campaign kind)."""
+    topics = Topic.objects.filter(
+        sessions__in=held,
+        kind__in=[Topic.Kind.INTERNAL_CAMPAIGN, Topic.Kind.EXTERNAL_CAMPAIGN],
+    ).distinct()
+    records = Campaign.objects.filter(sessions__in=held).distinct()
+    found = {
+        t.name: {"name": t.name, "kind": t.get_kind_display(), "description": ""}
+        for t in topics
+    }
+    for c in records:
+        found[c.name] = {
+            "name": c.name,
+            "kind": _("Campaña %(scope)s") % {"scope": c.get_scope_display().lower()},
+            "description": c.description,
+        }
+    return [found[name] for name in sorted(found)]
+
+
+def _testimonials(held) -> list[dict]:
+    """The quotes of the month's sessions whose consent covers the bulletin, read at
+    composition time (a withdrawn consent is never composed)."""
+    return [
+        {
+            "id": t.pk,
+            "quote": t.quote,
+            "person": t.person.full_name,
+            "session": t.session.title,
+        }
+        for t in publishable_testimonials(channel=BULLETIN, sessions=held)
+    ]
+
+
+def drop_testimonials(*, testimonial_ids) -> int:
+    """Take the quotes ``testimonial_ids`` out of every draft (a consent withdrawn
+    or erased). Approved editions were sent as they were and are not rewritten.
+    Returns how many drafts changed."""
+    ids = set(testimonial_ids)
+    changed = 0
+    with transaction.atomic():
+        drafts = Bulletin.objects.select_for_update().filter(
+            status=Bulletin.Status.DRAFT
+        )
+        for bulletin in drafts:
+            quotes = bulletin.data.get("testimonials", [])
+            kept = [q for q in quotes if q.get("id") not in ids]
+            if len(kept) != len(quotes):
+                bulletin.data["testimonials"] = kept
+                bulletin.data_version += 1
+                bulletin.save(update_fields=["data", "data_version"])
+                changed += 1
+    return changed
+
+
+def on_testimonials_withdrawn(sender, testimonial_ids, **kwargs) -> None:
+    drop_testimonials(testimonial_ids=testimonial_ids)
+
+
 # Each list of the e-mail, and how its items are chosen when it is too long: sessions
 # with published conclusions first, the most supported proposals first, the next
 # sessions first; the chosen ones keep the edition's order.
@@ -199,8 +254,9 @@ def digest(data: dict, limit: int | None = None) -> dict:
     return shown
 
 
-def compose_bulletin(*, today: date | None = None) -> tuple[Bulletin, bool]:
-    """The draft of last month's edition; composing again returns the same one."""
+def compose_bulletin(*, today: date | None = None, actor=None) -> tuple[Bulletin, bool]:
+    """The draft of last month's edition; composing again returns the same one.
+    ``actor`` (None for the monthly task) is recorded as who drafted it."""
     period = previous_month(today or timezone.localdate())
     existing = Bulletin.objects.filter(period_start=period.start).first()
     if existing is not None:
@@ -208,19 +264,24 @@ def compose_bulletin(*, today: date | None = None) -> tuple[Bulletin, bool]:
     with transaction.atomic():
         bulletin, created = Bulletin.objects.get_or_create(
             period_start=period.start,
-            defaults={"period_end": period.end, "data": collect(period)},
+            defaults={
+                "period_end": period.end,
+                "data": collect(period),
+                "drafted_by": actor,
+            },
         )
     return bulletin, created
 
 
-def refresh_draft(*, bulletin_id: int) -> Bulletin:
+def refresh_draft(*, bulletin_id: int, actor=None) -> Bulletin:
     """Recompose a draft from the current data (e.g. conclusions published late)."""
     with transaction.atomic():
         bulletin = Bulletin.objects.select_for_update().get(pk=bulletin_id)
         _check_draft(bulletin)
         bulletin.data = collect(Period(bulletin.period_start, bulletin.period_end))
         bulletin.data_version += 1  # locked: no concurrent recomposition
-        bulletin.save(update_fields=["data", "data_version"])
+        bulletin.last_edited_by = actor or bulletin.last_edited_by
+        bulletin.save(update_fields=["data", "data_version", "last_edited_by"])
     return bulletin
 
 
@@ -229,13 +290,15 @@ def _check_draft(bulletin: Bulletin) -> None:
         raise ValidationError(_("La edición ya fue aprobada: no se puede cambiar."))
 
 
-def save_note(*, bulletin_id: int, note: str) -> Bulletin:
+def save_note(*, bulletin_id: int, note: str, actor=None) -> Bulletin:
     note = CONTROL_CHARACTERS.sub("", note or "").strip()
     with transaction.atomic():
         bulletin = Bulletin.objects.select_for_update().get(pk=bulletin_id)
         _check_draft(bulletin)
-        bulletin.editorial_note = note
-        bulletin.save(update_fields=["editorial_note"])
+        if note != bulletin.editorial_note:
+            bulletin.editorial_note = note
+            bulletin.last_edited_by = actor or bulletin.last_edited_by
+        bulletin.save(update_fields=["editorial_note", "last_edited_by"])
     return bulletin
 
 
@@ -247,16 +310,59 @@ def render(bulletin: Bulletin) -> tuple[str, str, str]:
             "bulletin": bulletin,
             "data": digest(bulletin.data),
             "web_url": _url("proposals:bulletin", bulletin.pk),
+            **media(bulletin, absolute=True),
         },
     )
 
 
+def media(bulletin: Bulletin, *, absolute: bool = False) -> dict:
+    """The edition's photos (with their address) and video links, two queries."""
+    photos = [
+        {
+            "url": absolute_url(p.image.url) if absolute else p.image.url,
+            "alt": p.alt_text,
+            "caption": p.caption,
+            "width": p.width,
+            "height": p.height,
+            "pk": p.pk,
+        }
+        for p in bulletin.photos.all()
+    ]
+    return {"photos": photos, "videos": list(bulletin.videos.all())}
+
+
+def check_four_eyes(bulletin: Bulletin, actor) -> None:
+    """A second person approves: never whoever drafted or last edited it."""
+    actor_id = getattr(actor, "pk", None)
+    if actor_id is not None and actor_id in (
+        bulletin.drafted_by_id,
+        bulletin.last_edited_by_id,
+    ):
+        raise ValidationError(
+            _(
+                "Usted redactó o editó esta edición: debe aprobarla otra persona "
+                "(Despacho u otra persona de Comunicaciones)."
+            )
+        )
+
+
 def approve_bulletin(*, bulletin_id: int, actor) -> Bulletin:
-    """Approve and send. Approving an edition that is already approved does nothing."""
+    """Approve and send. Approving an edition that is already approved does nothing;
+    whoever drafted or last edited it may not approve it (four eyes)."""
     with transaction.atomic():
         bulletin = Bulletin.objects.select_for_update().get(pk=bulletin_id)
         if bulletin.status != Bulletin.Status.DRAFT:
             return bulletin
+        check_four_eyes(bulletin, actor)
+        # A consent withdrawn since composing (belt and braces: the withdrawal
+        # already took the quote out of the drafts).
+        quotes = bulletin.data.get("testimonials", [])
+        standing = set(
+            publishable_testimonials(channel=BULLETIN)
+            .filter(pk__in=[q["id"] for q in quotes])
+            .values_list("pk", flat=True)
+        )
+        bulletin.data["testimonials"] = [q for q in quotes if q["id"] in standing]
         subject, text, html = render(bulletin)
         bulletin.content = MessageContent.objects.create(
             key=f"bulletin:{bulletin.pk}",

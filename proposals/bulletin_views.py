@@ -17,14 +17,15 @@ from cafe.notify.models import Delivery
 from cafe.notify.services import retry_failed
 
 from . import bulletin as service
-from .forms import BulletinNoteForm
+from .forms import BulletinNoteForm, BulletinPhotoForm, BulletinVideoForm
 from .models import Bulletin
-from .permissions import can_moderate
+from .permissions import can_approve_bulletin, can_moderate
 
 
 def _edition(request, pk) -> Bulletin:
     edition = get_object_or_404(Bulletin, pk=pk)
-    if edition.status == Bulletin.Status.DRAFT and not can_moderate(request.user):
+    drafts_visible = can_approve_bulletin(request.user)
+    if edition.status == Bulletin.Status.DRAFT and not drafts_visible:
         raise Http404
     return edition
 
@@ -33,7 +34,7 @@ def _edition(request, pk) -> Bulletin:
 @require_GET
 def bulletin_list(request):
     editions = Bulletin.objects.all()
-    if not can_moderate(request.user):
+    if not can_approve_bulletin(request.user):
         editions = editions.exclude(status=Bulletin.Status.DRAFT)
     return render(
         request,
@@ -50,14 +51,20 @@ def bulletin_detail(request, pk):
     return render(
         request,
         "proposals/bulletin/detail.html",
-        {"bulletin": edition, "data": edition.data},
+        {
+            "bulletin": edition,
+            "data": edition.data,
+            "can_approve": edition.status == Bulletin.Status.DRAFT
+            and can_approve_bulletin(request.user),
+            **service.media(edition),
+        },
     )
 
 
 @role_required(can_moderate)
 @require_POST
 def bulletin_compose(request):
-    edition, created = service.compose_bulletin()
+    edition, created = service.compose_bulletin(actor=request.user)
     if created:
         messages.success(request, _("Se compuso el borrador del mes anterior."))
     else:
@@ -68,15 +75,19 @@ def bulletin_compose(request):
 @role_required(can_moderate)
 @require_http_methods(["GET", "POST"])
 def bulletin_edit(request, pk):
-    edition = get_object_or_404(Bulletin, pk=pk)
+    edition = get_object_or_404(
+        Bulletin.objects.select_related("drafted_by", "last_edited_by"), pk=pk
+    )
     form = BulletinNoteForm(
         request.POST or None, initial={"note": edition.editorial_note}
     )
     if request.method == "POST" and form.is_valid():
         try:
             if request.POST.get("accion") == "recomponer":
-                service.refresh_draft(bulletin_id=pk)
-            service.save_note(bulletin_id=pk, note=form.cleaned_data["note"])
+                service.refresh_draft(bulletin_id=pk, actor=request.user)
+            service.save_note(
+                bulletin_id=pk, note=form.cleaned_data["note"], actor=request.user
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -92,6 +103,11 @@ def bulletin_edit(request, pk):
             "form": form,
             "progress": service.bulletin_progress(edition),
             "failed": _failed(edition),
+            "is_author": request.user.pk
+            in (edition.drafted_by_id, edition.last_edited_by_id),
+            "photo_form": BulletinPhotoForm(),
+            "video_form": BulletinVideoForm(),
+            **service.media(edition),
         },
     )
 
@@ -105,6 +121,7 @@ def _preview(edition: Bulletin):
             "bulletin": edition,
             "limit": limit,
             "data": service.digest(edition.data, limit),
+            **service.media(edition),
         },
     )
 
@@ -146,18 +163,29 @@ def bulletin_email_preview(request, pk):
     return HttpResponse(html)
 
 
-@role_required(can_moderate)
+@role_required(can_approve_bulletin)
 @require_POST
 def bulletin_approve(request, pk):
+    """A second person approves (Comunicaciones or Despacho), never the drafter."""
     edition = get_object_or_404(Bulletin, pk=pk)
+    back = (
+        "proposals:bulletin_edit"
+        if can_moderate(request.user)
+        else "proposals:bulletin"
+    )
     if edition.status != Bulletin.Status.DRAFT:
         messages.info(
             request, _("Esta edición ya estaba aprobada: no se envía dos veces.")
         )
-        return redirect("proposals:bulletin_edit", pk=pk)
-    service.approve_bulletin(bulletin_id=pk, actor=request.user)
-    messages.success(request, _("Edición aprobada: el envío comenzó."))
-    return redirect("proposals:bulletin_edit", pk=pk)
+        return redirect(back, pk=pk)
+    try:
+        service.approve_bulletin(bulletin_id=pk, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Edición aprobada: el envío comenzó."))
+    return redirect(back, pk=pk)
 
 
 @role_required(can_moderate)

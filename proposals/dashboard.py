@@ -16,8 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cafe import generations
-from sessions_app.models import Feedback, Registration, Session
+from sessions_app.models import (
+    Campaign,
+    CampaignRating,
+    Feedback,
+    Registration,
+    Session,
+)
 from sessions_app.selectors import survey_aggregates
+from sessions_app.voice_selectors import campaign_aggregates
 
 from .models import Proposal, StatusChange
 from .selectors import overdue
@@ -62,6 +69,7 @@ class Dashboard:
     pulse_trend: list = field(default_factory=list)
     overdue: list = field(default_factory=list)
     fulfilled: list = field(default_factory=list)
+    campaigns: list = field(default_factory=list)
 
 
 def _ratio(part, whole):
@@ -299,7 +307,15 @@ def build_dashboard(
             .select_related("responsible_dependency")
             .order_by("-implemented_at", "-pk")[:20]
         ),
+        campaigns=campaigns_in(period, dependency),
     )
+
+
+def campaigns_in(period: Period, dependency=None) -> list:
+    """One entry per campaign taken to the period's sessions, with its rating
+    (suppressed below the survey's minimum of answers)."""
+    figures = campaign_aggregates(sessions=sessions_in(period, dependency))
+    return [f for f in figures if f.sessions]
 
 
 def _month_label(value) -> str:
@@ -429,6 +445,15 @@ def watch_dashboard_sources() -> None:
     """Connect the invalidation to every model the figures read."""
     from cafe.org.models import Dependency
 
-    sources = [Proposal, StatusChange, Session, Registration, Feedback, Dependency]
+    sources = [
+        Proposal,
+        StatusChange,
+        Session,
+        Registration,
+        Feedback,
+        Dependency,
+        Campaign,
+        CampaignRating,  # bulk-created with their Feedback, which bumps too
+    ]
     generations.watch(GENERATION, *sources)
     generations.watch(GENERATION, get_user_model(), ignored_fields={"last_login"})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from cafe.datefields import DateField
 from cafe.org.forms import CrispyFormMixin, bootstrap_classes
 from cafe.org.models import Dependency
+from cafe.validators import visible_text
 from sessions_app.models import Session, Topic
 
 from .models import Proposal
@@ -396,3 +397,47 @@ class BulletinNoteForm(CrispyFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Aparece al comienzo del boletín. Admite Markdown."),
     )
+
+
+class BulletinPhotoForm(forms.Form):
+    image = forms.ImageField(
+        label=_("Foto (JPG, PNG o WebP)"),
+        error_messages={
+            "invalid_image": _(
+                "El archivo no es una imagen válida: suba una foto JPG, PNG o WebP."
+            ),
+            "required": _("Elija la foto que quiere subir."),
+        },
+    )
+    alt_text = forms.CharField(
+        label=_("Texto alternativo"),
+        max_length=250,
+        help_text=_("Qué muestra la foto, para quien no puede verla. Obligatorio."),
+        error_messages={
+            "required": _(
+                "Escriba el texto alternativo: qué muestra la foto, para quien no "
+                "la ve."
+            )
+        },
+    )
+    caption = forms.CharField(
+        label=_("Pie de foto (opcional)"), max_length=250, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap_classes(self)
+
+
+class BulletinVideoForm(forms.Form):
+    url = forms.URLField(
+        label=_("Enlace al video"),
+        assume_scheme="https",
+        validators=[visible_text],
+        max_length=200,
+    )
+    title = forms.CharField(label=_("Título del video"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap_classes(self)

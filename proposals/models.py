@@ -383,6 +383,23 @@ class Bulletin(models.Model):
     approved_at = models.DateTimeField(
         _("aprobado el"), validators=[date_in_range], null=True, blank=True
     )
+    # Four eyes: whoever drafted or last edited the edition may not approve it.
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("redactado por"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("editado por última vez por"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("edición del boletín")
@@ -530,3 +547,7 @@ class MonthlyReport(models.Model):
 
     def __str__(self):
         return f"{self.period_start:%Y-%m}"
+
+
+# Photos and video links of a bulletin edition live in their own module.
+from .bulletin_models import BulletinPhoto, BulletinVideo  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from . import (
+    bulletin_media_views,
     bulletin_views,
     commitment_views,
     dashboard_views,
@@ -107,6 +108,26 @@ urlpatterns = [
         "boletin/<int:pk>/reintentar/<int:delivery_pk>/",
         bulletin_views.bulletin_retry,
         name="bulletin_retry",
+    ),
+    path(
+        "boletin/<int:pk>/fotos/",
+        bulletin_media_views.photo_add,
+        name="bulletin_photo_add",
+    ),
+    path(
+        "boletin/<int:pk>/fotos/<int:photo_pk>/quitar/",
+        bulletin_media_views.photo_remove,
+        name="bulletin_photo_remove",
+    ),
+    path(
+        "boletin/<int:pk>/videos/",
+        bulletin_media_views.video_add,
+        name="bulletin_video_add",
+    ),
+    path(
+        "boletin/<int:pk>/videos/<int:video_pk>/quitar/",
+        bulletin_media_views.video_remove,
+        name="bulletin_video_remove",
     ),
     path("<int:pk>/", views.proposal_detail, name="detail"),
     path("<int:pk>/apoyo/", views.toggle_support, name="support"),

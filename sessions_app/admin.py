@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from cafe.admin_a11y import LabelledWidgetsMixin
 
-from .models import Minutes, MinutesVersion, Registration, Session, Topic
+from .models import (
+    Campaign,
+    Minutes,
+    MinutesVersion,
+    Registration,
+    Session,
+    Testimonial,
+    Topic,
+)
 from .selectors import survey_summary
 
 
@@ -95,6 +103,30 @@ class MinutesAdmin(LabelledWidgetsMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         # Conclusions are written only through the versioned flow (write, review,
         # publish), never here.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("name", "scope", "is_active")
+    list_filter = ("scope", "is_active")
+    search_fields = ("name",)
+
+
+@admin.register(Testimonial)
+class TestimonialAdmin(admin.ModelAdmin):
+    """Read only: quotes and their consent are recorded and withdrawn in the app,
+    so the record of who consented, how and when stays intact."""
+
+    list_display = ("person", "session", "for_social", "for_bulletin", "withdrawn_at")
+    list_filter = ("for_social", "for_bulletin", "consent_method")
+    search_fields = ("person__email", "person__full_name", "quote")
+    list_select_related = ("person", "session")
+
+    def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):

@@ -15,7 +15,11 @@ class SessionsConfig(AppConfig):
 
         from .demo import seed_sessions
         from .permissions import can_manage_sessions, can_review_minutes
-        from .personal_data import registrations_section, survey_section
+        from .personal_data import (
+            registrations_section,
+            survey_section,
+            testimonials_section,
+        )
 
         register_nav_item(
             NavItem(
@@ -73,6 +77,8 @@ class SessionsConfig(AppConfig):
         register_erasure(data_protection.erase_person_data)
         register_retention(data_protection.needs_after_session)
         register_retention(data_protection.survey_comments)
+
+        register_personal_data(testimonials_section)
         register_demo_step(seed_sessions)
 
         from cafe.org.staff import people_deactivated

@@ -13,10 +13,12 @@ from cafe.org.erasure import mentions_in, redact
 from cafe.org.retention import Outcome, cutoff
 
 from .models import Feedback, Minutes, MinutesVersion, Registration, Session
+from .services.voices import erase_testimonials_of
 
 
 def erase_person_data(person) -> dict:
-    """Needs are cleared; survey comments lose the person's name; rows stay."""
+    """Needs are cleared; survey comments lose the person's name; rows stay;
+    testimonials are removed."""
     registrations = Registration.objects.filter(user=person)
     count = registrations.count()
     registrations.exclude(needs="").update(needs="")
@@ -43,6 +45,8 @@ def erase_person_data(person) -> dict:
     return {
         "inscripciones_anonimizadas": count,
         "encuestas_anonimizadas": Feedback.objects.filter(user=person).count(),
+        # Quotes are the person's words with their consent: removed, not kept.
+        "testimonios_eliminados": erase_testimonials_of(person),
     }
 
 

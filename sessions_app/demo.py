@@ -8,7 +8,7 @@ from django.utils import timezone
 from cafe.org.models import Dependency
 
 from . import services
-from .models import Minutes, Session, Topic
+from .models import Campaign, Minutes, Session, Testimonial, Topic
 
 TOPICS = [
     (
@@ -40,6 +40,17 @@ def seed_sessions(stdout) -> None:
     today = timezone.localdate()
     deps = list(Dependency.objects.filter(is_active=True).order_by("name")[:6])
 
+    campaigns = [
+        Campaign.objects.get_or_create(
+            name="Bogotá cuidadora",
+            defaults={"scope": Campaign.Scope.EXTERNAL, "description": "Cuidado."},
+        )[0],
+        Campaign.objects.get_or_create(
+            name="Cero papel",
+            defaults={"scope": Campaign.Scope.INTERNAL, "description": "Sin papel."},
+        )[0],
+    ]
+
     # Three held sessions in the last months, with attendance, conclusions and survey.
     for index, dependency in enumerate(deps[:3]):
         day = today - timedelta(days=30 * (index + 1))
@@ -60,7 +71,9 @@ def seed_sessions(stdout) -> None:
             held_at=start + timedelta(minutes=90),
             created_by=comunicaciones,
         )
-        for member in User.objects.filter(dependency=dependency, is_active=True)[:8]:
+        session.campaigns.set(campaigns)
+        members = list(User.objects.filter(dependency=dependency, is_active=True)[:8])
+        for member in members:
             registration = session.registrations.create(
                 user=member, status="confirmada", created_at=start - timedelta(days=5)
             )
@@ -75,6 +88,21 @@ def seed_sessions(stdout) -> None:
                     "trust": 3 + index % 3,
                     "comment": "Gracias por escucharnos.",
                 },
+                ratings={
+                    c.pk: {"score": 3 + (index + c.pk) % 3, "comment": ""}
+                    for c in campaigns
+                },
+            )
+        if members:
+            services.record_testimonial(
+                session_id=session.pk,
+                person=members[0],
+                quote="Por primera vez sentí que la dirección escucha de verdad.",
+                for_social=True,
+                for_bulletin=True,
+                consent_method=Testimonial.ConsentMethod.SIGNED,
+                consent_note="Formato firmado en la sala.",
+                actor=comunicaciones,
             )
         services.save_minutes(
             session_id=session.pk,

@@ -13,7 +13,7 @@ from cafe.datefields import DateField, DateTimeField, MonthField, parse_month
 from cafe.org.forms import CrispyFormMixin, bootstrap_classes, https_urls
 from cafe.org.models import Dependency
 
-from .models import Feedback, Minutes, Session, Topic
+from .models import Campaign, Feedback, Minutes, Session, Topic
 
 DATETIME_INPUT = forms.DateTimeInput(
     attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
@@ -79,9 +79,20 @@ class SessionForm(CrispyFormMixin, forms.ModelForm):
             ),
         }
 
+    campaigns = forms.ModelMultipleChoiceField(
+        label=_("Campañas que se llevan a la sesión"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Quienes asistan las calificarán en la encuesta."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topic"].queryset = Topic.objects.filter(is_active=True)
+        self.fields["campaigns"].queryset = Campaign.objects.filter(is_active=True)
+        if self.instance.pk:
+            self.fields["campaigns"].initial = list(self.instance.campaigns.all())
         self.fields["dependency"].queryset = Dependency.objects.filter(is_active=True)
         self.fields["dependency"].empty_label = _("Toda la entidad")
         self.fields["host_name"].required = False

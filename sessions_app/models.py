@@ -523,3 +523,7 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{self.session_id} · {self.user_id}"
+
+
+# Campaigns, their ratings and testimonials live in their own module.
+from .voice_models import Campaign, CampaignRating, Testimonial  # noqa: E402, F401

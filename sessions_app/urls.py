@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agenda, checkin, manage, minutes, public
+from .views import agenda, checkin, manage, minutes, public, voices
 
 app_name = "sessions"
 
@@ -25,6 +25,30 @@ urlpatterns = [
     path("gestion/temas/", manage.topic_list, name="topics"),
     path("gestion/temas/nuevo/", manage.topic_edit, name="topic_create"),
     path("gestion/temas/<int:pk>/", manage.topic_edit, name="topic_edit"),
+    path("gestion/campanas/", voices.campaign_list, name="campaigns"),
+    path("gestion/campanas/nueva/", voices.campaign_edit, name="campaign_create"),
+    path("gestion/campanas/<int:pk>/", voices.campaign_edit, name="campaign_edit"),
+    path("gestion/testimonios/", voices.testimonial_list, name="testimonials"),
+    path(
+        "gestion/testimonios/nuevo/",
+        voices.testimonial_create,
+        name="testimonial_create",
+    ),
+    path(
+        "gestion/testimonios/<int:pk>/retirar/",
+        voices.testimonial_withdraw,
+        name="testimonial_withdraw",
+    ),
+    path(
+        "gestion/testimonios/redes.csv",
+        voices.testimonials_export,
+        name="testimonials_export",
+    ),
+    path(
+        "mis-testimonios/<int:pk>/retirar/",
+        voices.my_testimonial_withdraw,
+        name="my_testimonial_withdraw",
+    ),
     path("<int:pk>/editar/", manage.session_edit, name="edit"),
     path("<int:pk>/publicar/", manage.session_publish, name="publish"),
     path("<int:pk>/cancelar/", manage.session_cancel, name="cancel"),

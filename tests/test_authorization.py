@@ -39,11 +39,17 @@ from cafe.org import habeas
 from cafe.org.middleware import EXEMPT_URL_NAMES
 from cafe.testing import factories
 from proposals import bulletin as bulletin_service
-from proposals.models import Bulletin, DueDateExtension, Proposal
+from proposals.models import (
+    Bulletin,
+    BulletinPhoto,
+    BulletinVideo,
+    DueDateExtension,
+    Proposal,
+)
 from proposals.services.capture import hash_tracking_code
 from proposals.tests.factories import ProposalFactory
 from sessions_app.checkin import pass_token
-from sessions_app.models import Minutes, Session
+from sessions_app.models import Campaign, Minutes, Session
 from sessions_app.room_token import room_token
 from sessions_app.tests.factories import (
     RegistrationFactory,
@@ -51,6 +57,7 @@ from sessions_app.tests.factories import (
     TopicFactory,
     held_session,
 )
+from sessions_app.voice_models import Testimonial as Quote
 from tests.test_security_headers import assert_security_headers
 
 # --- Answer classes ---------------------------------------------------------------
@@ -111,6 +118,7 @@ LIAISONS = (ENLACE, ENLACE_OTRO)
 # org.handle_data_requests: the data-protection officer (a role of its own; among the
 # matrix's roles, only the superuser holds it).
 OFFICER = (SUPER,)
+BULLETIN_APPROVERS = (COM, DESP, SUPER)  # a second person approves the bulletin
 
 
 def only(allowed, yes=OK, no=FORBIDDEN, anon=LOGIN) -> dict:
@@ -351,6 +359,30 @@ MATRIX: dict[str, list[Case]] = {
         form(COMS, args=arg("topic"), label="tema"),
         form(COMS, yes=NOT_FOUND, args=missing, label="tema inexistente"),
     ],
+    "sessions:campaigns": [page(COMS)],
+    "sessions:campaign_create": [form(COMS)],
+    "sessions:campaign_edit": [
+        form(COMS, args=arg("campaign"), label="campaña"),
+        form(COMS, yes=NOT_FOUND, args=missing, label="campaña inexistente"),
+    ],
+    "sessions:testimonials": [page(COMS)],
+    "sessions:testimonial_create": [form(COMS)],
+    "sessions:testimonial_withdraw": [
+        action(COMS, args=arg("testimonial"), label="testimonio"),
+        action(COMS, yes=NOT_FOUND, args=missing, label="testimonio inexistente"),
+    ],
+    "sessions:testimonials_export": [page(COMS)],
+    # Only the person quoted withdraws their own consent; anyone else's is a 404.
+    "sessions:my_testimonial_withdraw": [
+        action(
+            (SERVIDOR,),
+            no=NOT_FOUND,
+            args=arg("testimonial"),
+            label="testimonio del servidor",
+        ),
+        action(yes=NOT_FOUND, args=arg("testimonial_other"), label="testimonio ajeno"),
+        action(yes=NOT_FOUND, args=missing, label="testimonio inexistente"),
+    ],
     "sessions:edit": [
         form(COMS, **PUBLISHED),
         form(COMS, **DRAFT),
@@ -473,7 +505,12 @@ MATRIX: dict[str, list[Case]] = {
     "proposals:bulletins": [page()],
     "proposals:bulletin": [
         page(**B_APPROVED),
-        Case(get=only(COMS, no=NOT_FOUND), post=staff(NOT_ALLOWED), **B_DRAFT),
+        # Despacho sees a draft too: it may be the second person who approves it.
+        Case(
+            get=only(BULLETIN_APPROVERS, no=NOT_FOUND),
+            post=staff(NOT_ALLOWED),
+            **B_DRAFT,
+        ),
         Case(get=staff(NOT_FOUND), post=staff(NOT_ALLOWED), **NO_BULLETIN),
     ],
     "proposals:detail": [
@@ -681,9 +718,36 @@ MATRIX: dict[str, list[Case]] = {
         Case(get=only(COMS, NOT_FOUND), post=only(COMS, NOT_ALLOWED), **NO_BULLETIN),
     ],
     "proposals:bulletin_approve": [
+        action(BULLETIN_APPROVERS, **B_DRAFT),
+        action(BULLETIN_APPROVERS, **B_APPROVED),
+        action(BULLETIN_APPROVERS, yes=NOT_FOUND, **NO_BULLETIN),
+    ],
+    # An empty body is refused with a message (back to the edition): OK.
+    "proposals:bulletin_photo_add": [
         action(COMS, **B_DRAFT),
-        action(COMS, **B_APPROVED),
         action(COMS, yes=NOT_FOUND, **NO_BULLETIN),
+    ],
+    "proposals:bulletin_photo_remove": [
+        action(COMS, args=lambda w: (w.b_draft.pk, w.photo.pk), label="foto"),
+        action(
+            COMS,
+            yes=NOT_FOUND,
+            args=lambda w: (w.b_approved.pk, w.photo.pk),
+            label="foto de otra edición",
+        ),
+    ],
+    "proposals:bulletin_video_add": [
+        action(COMS, **B_DRAFT),
+        action(COMS, yes=NOT_FOUND, **NO_BULLETIN),
+    ],
+    "proposals:bulletin_video_remove": [
+        action(COMS, args=lambda w: (w.b_draft.pk, w.video.pk), label="video"),
+        action(
+            COMS,
+            yes=NOT_FOUND,
+            args=lambda w: (w.b_approved.pk, w.video.pk),
+            label="video de otra edición",
+        ),
     ],
     "proposals:bulletin_retry": [
         action(
@@ -899,6 +963,27 @@ def world(
     d_bulletin_failed.last_error = "550 buzón inexistente"
     d_bulletin_failed.save()
     assert b_draft.status == Bulletin.Status.DRAFT
+    photo = BulletinPhoto.objects.create(
+        bulletin=b_draft,
+        image="boletin/prueba.jpg",
+        width=10,
+        height=10,
+        alt_text="El Secretario con el equipo.",
+    )
+    video = BulletinVideo.objects.create(
+        bulletin=b_draft, url="https://video.example.gov.co/1", title="Resumen"
+    )
+    campaign = Campaign.objects.create(name="Bogotá sin papel")
+    campaign.sessions.add(s_held)
+    quote = {
+        "session": s_held,
+        "quote": "Por fin nos escucharon.",
+        "for_bulletin": True,
+        "consent_method": Quote.ConsentMethod.SIGNED,
+        "consented_at": now,
+    }
+    testimonial = Quote.objects.create(person=servidor, **quote)
+    testimonial_other = Quote.objects.create(person=otra_persona, **quote)
 
     d_failed = Delivery.objects.create(
         idempotency_key="prueba:fallido",
@@ -949,6 +1034,11 @@ def world(
         b_draft=b_draft,
         b_approved=b_approved,
         d_bulletin_failed=d_bulletin_failed,
+        photo=photo,
+        video=video,
+        campaign=campaign,
+        testimonial=testimonial,
+        testimonial_other=testimonial_other,
         d_failed=d_failed,
         d_sent=d_sent,
     )

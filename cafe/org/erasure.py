@@ -140,7 +140,7 @@ def _scrub_requests(person) -> int:
 
 
 def _anonymise_account(person) -> None:
-    User = get_user_model()
+    get_user_model()
     Dependency.objects.filter(head=person).update(head=None)
     person.groups.clear()
     person.user_permissions.clear()

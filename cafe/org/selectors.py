@@ -23,6 +23,16 @@ class DataSection:
     title: str
     columns: list[str]
     rows: list[list[str]] = field(default_factory=list)
+    # Optional, one per row: ``(url, label)`` of a POST button the person may use on
+    # that row (e.g. withdraw a consent), or None. Not part of the exported data.
+    actions: list[tuple[str, str] | None] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def lines(self) -> list[tuple[list[str], tuple[str, str] | None]]:
+        """Each row with its action (None when it has none), for the page."""
+        actions = self.actions or [None] * len(self.rows)
+        return list(zip(self.rows, actions, strict=True))
 
 
 _providers: list[Callable] = []

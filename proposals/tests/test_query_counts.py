@@ -61,7 +61,7 @@ def measure(client, url):
     return response, context.captured_queries
 
 
-def assert_constant_queries(client, url, *, grow, check) -> int:
+def assert_constant_queries(client, url, *, grow, check, budget=MAX_QUERIES) -> int:
     """One proposal, warm up, measure; ``MANY`` proposals, measure again."""
     grow(1)
     client.get(url)  # warm caches (content types, templates, ...)
@@ -78,7 +78,7 @@ def assert_constant_queries(client, url, *, grow, check) -> int:
         f"{url}: {len(few)} queries with 1 proposal, {len(many)} with {MANY}. "
         f"Added queries:\n{repeated}"
     )
-    assert len(many) <= MAX_QUERIES, f"{url}: {len(many)} queries:\n" + "\n".join(
+    assert len(many) <= budget, f"{url}: {len(many)} queries:\n" + "\n".join(
         q["sql"] for q in many
     )
     return len(many)
@@ -528,7 +528,12 @@ def test_dashboard(login, despacho, world, filtered, settings):
         assert "Tablero de seguimiento" in html
         assert all(p.title in html for p in dashboard.overdue)
 
-    count = assert_constant_queries(login(despacho), url, grow=grow, check=check)
+    # The section per campaign adds at most three queries (campaigns, ratings per
+    # session, the comments of the campaigns shown), flat in the data: see
+    # test_dashboard_campaigns.
+    count = assert_constant_queries(
+        login(despacho), url, grow=grow, check=check, budget=MAX_QUERIES + 3
+    )
     print(f"{url}: {count} queries")
 
 

@@ -29,6 +29,12 @@ from .scheduling import (
     save_topic,
 )
 from .survey import submit_feedback
+from .voices import (
+    erase_testimonials_of,
+    record_testimonial,
+    save_campaign,
+    withdraw_testimonial,
+)
 
 __all__ = [
     "PlannedSession",
@@ -45,14 +51,17 @@ __all__ = [
     "check_in_with_pass",
     "check_room_code",
     "create_planned_sessions",
+    "erase_testimonials_of",
     "mark_session_held",
     "plan_month",
     "publish_session",
     "publish_sessions",
+    "record_testimonial",
     "record_walk_in",
     "register_attendee",
     "remove_agenda_block",
     "return_minutes",
+    "save_campaign",
     "save_minutes",
     "save_session",
     "save_topic",
@@ -60,4 +69,5 @@ __all__ = [
     "submit_feedback",
     "submit_minutes",
     "walk_in_from_room",
+    "withdraw_testimonial",
 ]

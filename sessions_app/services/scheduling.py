@@ -39,6 +39,8 @@ def save_session(*, session: Session | None = None, actor, data: dict) -> Sessio
     capacity promotes people from the waitlist.
     """
     creating = session is None
+    data = dict(data)
+    campaigns = data.pop("campaigns", None)
     with transaction.atomic():
         if creating:
             session = Session(created_by=actor)
@@ -60,6 +62,8 @@ def save_session(*, session: Session | None = None, actor, data: dict) -> Sessio
             session.sequence += 1
         session.full_clean()
         session.save()
+        if campaigns is not None:
+            session.campaigns.set(campaigns)
         if not creating and session.status == Session.Status.PUBLISHED:
             promote_waiting(session)
             if changed:

@@ -4,10 +4,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ..models import Feedback, Registration, Session
+from ..models import CampaignRating, Feedback, Registration, Session
 
 
-def submit_feedback(*, session_id: int, user, data: dict) -> Feedback:
+def submit_feedback(
+    *, session_id: int, user, data: dict, ratings: dict | None = None
+) -> Feedback:
+    """Keep one attendee's answer. ``ratings`` maps a campaign of the session (its
+    id) to ``{"score": 1..5, "comment": str}``; campaigns left out are not rated."""
     with transaction.atomic():
         session = Session.objects.get(pk=session_id)
         if session.status != Session.Status.HELD:
@@ -30,4 +34,22 @@ def submit_feedback(*, session_id: int, user, data: dict) -> Feedback:
             raise ValidationError(
                 _("Usted ya respondió la encuesta de esta sesión.")
             ) from None
+        _rate_campaigns(feedback, ratings or {})
     return feedback
+
+
+def _rate_campaigns(feedback: Feedback, ratings: dict) -> None:
+    allowed = set(feedback.session.campaigns.values_list("pk", flat=True))
+    rows = []
+    for campaign_id, rating in ratings.items():
+        if campaign_id not in allowed:
+            raise ValidationError(_("Esa campaña no hizo parte de la sesión."))
+        row = CampaignRating(
+            feedback=feedback,
+            campaign_id=campaign_id,
+            score=rating.get("score"),
+            comment=(rating.get("comment") or "").strip(),
+        )
+        row.full_clean(exclude=["feedback", "campaign"])
+        rows.append(row)
+    CampaignRating.objects.bulk_create(rows)

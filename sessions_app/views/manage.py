@@ -90,6 +90,7 @@ def _save_session_form(request, session=None):
         and form.confirm_schedule(_schedule_warnings(form, session))
     ):
         data = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        data["campaigns"] = form.cleaned_data["campaigns"]
         try:
             saved = services.save_session(
                 session=session, actor=request.user, data=data

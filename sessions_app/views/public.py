@@ -19,6 +19,7 @@ from ..extensions import session_sections
 from ..forms import FeedbackForm, RegistrationForm, SessionFilterForm
 from ..models import Registration, Session
 from ..permissions import can_manage_sessions
+from ..voice_forms import CampaignRatingsForm
 from .common import report
 
 # The list's switch: "?ver=todas" adds the sessions of other dependencies.
@@ -104,6 +105,7 @@ def session_detail(request, pk):
     context = _panel_context(request, session)
     context["minutes"] = selectors.published_minutes(session)
     context["extra_sections"] = session_sections(request, session)
+    context["campaigns"] = list(session.campaigns.order_by("name"))
     if session.status == Session.Status.HELD:
         context["survey"] = selectors.survey_summary(session=session)
         context["can_answer_survey"] = selectors.can_answer_survey(
@@ -233,14 +235,25 @@ def survey(request, pk):
         )
         return redirect("sessions:detail", pk=pk)
     form = FeedbackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    campaigns_form = CampaignRatingsForm(
+        request.POST or None, campaigns=session.campaigns.all()
+    )
+    valid = form.is_valid() & campaigns_form.is_valid()  # both show their errors
+    if request.method == "POST" and valid:
         try:
             services.submit_feedback(
-                session_id=pk, user=request.user, data=form.cleaned_data
+                session_id=pk,
+                user=request.user,
+                data=form.cleaned_data,
+                ratings=campaigns_form.ratings(),
             )
         except ValidationError as error:
             report(request, error)
         else:
             messages.success(request, _("Gracias: su respuesta quedó registrada."))
         return redirect("sessions:detail", pk=pk)
-    return render(request, "sessions/survey.html", {"session": session, "form": form})
+    return render(
+        request,
+        "sessions/survey.html",
+        {"session": session, "form": form, "campaigns_form": campaigns_form},
+    )

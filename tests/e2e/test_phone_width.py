@@ -26,8 +26,9 @@ from cafe.testing.factories import DependencyFactory, UserFactory
 from proposals import services as proposal_services
 from proposals.models import Proposal
 from sessions_app import services as session_services
-from sessions_app.models import Topic
+from sessions_app.models import Campaign, Topic
 from sessions_app.tests.factories import RegistrationFactory, SessionFactory
+from sessions_app.voice_models import Testimonial as Quote
 from tests.e2e import scenario
 from tests.test_authorization import url_names
 
@@ -88,6 +89,13 @@ PAGES: dict[str, list[Page]] = {
     "sessions:topic_edit": [
         Page(COMS, args=lambda w: (Topic.objects.order_by("pk").first().pk,))
     ],
+    "sessions:campaigns": [Page(COMS)],
+    "sessions:campaign_create": [Page(COMS)],
+    "sessions:campaign_edit": [
+        Page(COMS, args=lambda w: (Campaign.objects.order_by("pk").first().pk,))
+    ],
+    "sessions:testimonials": [Page(COMS)],
+    "sessions:testimonial_create": [Page(COMS)],
     "sessions:edit": [Page(COMS, args=pk("published"))],
     "sessions:cancel": [Page(COMS, args=pk("published"))],
     "sessions:attendance": [
@@ -176,6 +184,13 @@ NOT_PAGES = {
     "proposals:bulletin_progress": "fragmento htmx dentro de la página del boletín",
     "proposals:bulletin_approve": "acción POST",
     "proposals:bulletin_retry": "acción POST",
+    "proposals:bulletin_photo_add": "acción POST (formulario en la edición)",
+    "proposals:bulletin_photo_remove": "acción POST",
+    "proposals:bulletin_video_add": "acción POST (formulario en la edición)",
+    "proposals:bulletin_video_remove": "acción POST",
+    "sessions:testimonial_withdraw": "acción POST",
+    "sessions:testimonials_export": "descarga CSV",
+    "sessions:my_testimonial_withdraw": "acción POST (botón en Mis datos)",
     "proposals:support": "acción POST",
     "proposals:support_instead": "acción POST",
     "proposals:similar": "fragmento htmx dentro del formulario de propuestas",
@@ -347,6 +362,23 @@ def world():
     )
     record_access(
         actor=w[ADMIN], what="correo", path="/correo/?" + "x" * 200, subject_id=None
+    )
+    campaign = Campaign.objects.create(
+        name="Bogotá te escucha: campaña de servicio a la ciudadanía 2026",
+        description="Campaña externa de servicio.",
+    )
+    campaign.sessions.add(w["held"])
+    Quote.objects.create(
+        session=w["held"],
+        person=w["servidor"],
+        quote="Sentí que por fin alguien de la dirección escuchó lo que vivimos "
+        "todos los días en la ventanilla de atención. " * 3,
+        for_social=True,
+        for_bulletin=True,
+        consent_method=Quote.ConsentMethod.SIGNED,
+        consent_note="Formato de autorización firmado en la sala, número 12.",
+        consented_at=timezone.now(),
+        recorded_by=w["comunicaciones"],
     )
     return w
 
