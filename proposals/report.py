@@ -31,7 +31,7 @@ from cafe.org import roles
 from sessions_app.models import Topic
 from sessions_app.selectors import survey_aggregates
 
-from . import charts
+from . import charts, themes
 from .dashboard import (
     Dashboard,
     Period,
@@ -113,10 +113,16 @@ def due_in(period: Period, dependency=None):
 
 
 def recurring_themes(period: Period, dependency, board: Dashboard) -> list[dict]:
-    """The recurring themes of the period. Today: the dashboard's proposals by topic.
-    Hook: when proposals are grouped into recurring themes of their own (a themes
-    model), return those groups here, with the same keys (label, total)."""
-    return board.by_topic
+    """The recurring themes of the period, as the dashboard shows them (the stored
+    result of the nightly grouping, ``themes.recurring_themes``); before the first
+    grouping has run, the proposals by topic."""
+    found = themes.recurring_themes(period=period, dependency=dependency)
+    if not found["rows"]:
+        return board.by_topic
+    return [
+        {"label": row["theme"].label, "total": row["theme"].size}
+        for row in found["rows"]
+    ]
 
 
 def build_report(*, period: Period, dependency=None, today=None) -> ReportData:

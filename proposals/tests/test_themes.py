@@ -182,3 +182,18 @@ def test_the_dashboard_section_renders_with_a_flat_query_count(login, despacho):
     many, page = _dashboard_queries(client)
     assert [s for s in subjects if f"{s} ya" not in page] == []
     assert few == many
+
+
+def test_the_monthly_report_lists_the_stored_themes(known_set):
+    from proposals import report
+    from proposals.dashboard import Period
+
+    period = Period(start=date(2026, 9, 1), end=date(2026, 11, 30))
+    before = report.build_report(period=period).themes
+    assert all("viernes" not in row["label"].lower() for row in before)
+
+    themes.rebuild_themes()
+    rows = report.build_report(period=period).themes
+
+    flexible = Theme.objects.get(members__proposal=known_set["flexible"][0])
+    assert {"label": flexible.label, "total": 3} in rows
