@@ -46,11 +46,14 @@ INSTALLED_APPS = [
     "axes",
     "cafe.org",
     "cafe.notify",
+    "cafe.ops",
     "sessions_app",
     "proposals",
 ]
 
 MIDDLEWARE = [
+    "cafe.ops.logs.RequestLogMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -62,6 +65,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cafe.org.middleware.PrivacyNoticeMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # django-axes must be last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -351,6 +355,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "org.deactivate_expired_contracts",
         "schedule": crontab(hour=0, minute=30),
     },
+    "ops-check-and-alert": {
+        "task": "ops.check_and_alert",
+        "schedule": timedelta(minutes=15),
+    },
     "proposals-compose-bulletin": {
         "task": "proposals.compose_bulletin",
         "schedule": crontab(hour=6, minute=0),
@@ -378,6 +386,16 @@ CAFE_SITE_URL = env.str(
 CAFE_SUPPORT_EMAIL = env.str(
     "CAFE_SUPPORT_EMAIL", default="soporte@secretariageneral.gov.co"
 )
+# Operations (cafe.ops): who may read /metrics, whom to alert, what counts as late.
+CAFE_METRICS_ALLOWED_IPS = env.list("CAFE_METRICS_ALLOWED_IPS", default=["127.0.0.1"])
+CAFE_OPERATOR_EMAILS = env.list("CAFE_OPERATOR_EMAILS", default=[])
+CAFE_OUTBOX_PENDING_ALERT_MINUTES = env.int(
+    "CAFE_OUTBOX_PENDING_ALERT_MINUTES", default=30
+)
+CAFE_BACKUP_DIR = env.str("CAFE_BACKUP_DIR", default=str(BASE_DIR / "backups"))
+CAFE_BACKUP_MAX_AGE_HOURS = env.int("CAFE_BACKUP_MAX_AGE_HOURS", default=26)
+MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
+
 # The staff roster from Talento Humano (cafe.org.directory).
 CAFE_DIRECTORY_MAX_FILE_BYTES = env.int("CAFE_DIRECTORY_MAX_FILE_MB", default=20) << 20
 CAFE_BRAND_PRIMARY = env.str("CAFE_BRAND_PRIMARY", default="#8a1538")
@@ -435,15 +453,32 @@ PROPOSALS_DASHBOARD_CACHE_SECONDS = env.int(
 
 # --- Logging ------------------------------------------------------------------------
 
+# One JSON line per request (cafe.ops.logs) with a request id that the Celery tasks
+# it enqueued carry too; plain text in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"context": {"()": "cafe.ops.logs.ContextFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level"},
+        },
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "django.server": {"level": "WARNING"}},
 }
 if CELERY_TASK_ALWAYS_EAGER:
     # In-process tasks: a line per task run ("Task ... succeeded") would bury the

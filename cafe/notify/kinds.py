@@ -11,6 +11,7 @@ KIND_LABELS = {
     "bulletin": _("Boletín"),
     "invitation": _("Invitación mensual"),
     "minutes_published": _("Conclusiones publicadas"),
+    "ops_alert": _("Alerta de operación"),
     "overdue_digest": _("Resumen de compromisos vencidos"),
     "password_reset": _("Restablecer la contraseña"),
     "proposal_changed": _("Novedad en una propuesta"),
