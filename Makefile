@@ -8,7 +8,7 @@ PORT ?= 8000
 RUN_ENV := DJANGO_DEBUG=1 PORT=$(PORT) CAFE_SSO_DEMO_PROVIDER=1
 PYTEST_ARGS ?=
 
-.PHONY: run test lint check-deploy services bench clean
+.PHONY: run test lint check-deploy services bench bench-board clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,12 +51,20 @@ lint: $(VENV)/.installed-dev
 
 ## bench: the benchmark (bench/, docs/performance.md): every page's queries and time
 ## at F = 0.01, 1 and 10; the mixed load (locust, gunicorn, Celery, its own Redis),
-## paced, saturated and with Redis frozen; the registration rush; exits 1 on a miss.
+## paced, saturated and with Redis frozen; the registration rush; the roster import;
+## the live questions (100 phones at once, scripts/board_load.py); exits 1 on a miss.
 ## Starts the local PostgreSQL (scripts/services.sh) unless DATABASE_URL names one.
 BENCH_ARGS ?=
 bench: $(VENV)/.installed-dev
 	@case "$$DATABASE_URL" in postgres*) ;; *) eval "$$(scripts/services.sh start)";; esac; \
-	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench $(BENCH_ARGS) && \
+	$(BIN)/python scripts/board_load.py $(BOARD_LOAD_ARGS)
+
+## bench-board: only the live questions under load (scripts/board_load.py).
+BOARD_LOAD_ARGS ?=
+bench-board: $(VENV)/.installed-dev
+	@case "$$DATABASE_URL" in postgres*) ;; *) eval "$$(scripts/services.sh start)";; esac; \
+	$(BIN)/python scripts/board_load.py $(BOARD_LOAD_ARGS)
 
 ## check-deploy: Django's deployment checks under production-like settings
 check-deploy: $(VENV)/.installed-run

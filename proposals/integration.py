@@ -11,6 +11,7 @@ from cafe.org.selectors import DataSection
 from . import selectors
 from .models import Proposal, Support
 from .permissions import can_moderate
+from .services import live
 
 
 def proposals_of_session(request, session) -> str:
@@ -26,8 +27,19 @@ def proposals_of_session(request, session) -> str:
             "can_capture": can_moderate(request.user),
             "can_send": session.is_in_audience(request.user)
             and session.status in ("publicada", "realizada"),
+            "live_open": live.is_live(session),
+            "live_participant": _takes_part(session),
         },
     )  # no request: the section needs no context processor (no form, no user)
+
+
+def _takes_part(session) -> bool:
+    """Registered or present, from the registration the session page already
+    loaded (``my_registration``): no query of its own."""
+    registration = getattr(session, "my_registration", None)
+    return registration is not None and (
+        registration.status == "confirmada" or registration.checked_in_at is not None
+    )
 
 
 def proposals_section(user) -> DataSection:

@@ -359,3 +359,51 @@ class Bulletin(models.Model):
 
     def __str__(self):
         return f"{self.period_start:%Y-%m}"
+
+
+class LiveQuestion(models.Model):
+    """A question sent from a phone during a session, on its way to the room's
+    screen (services.live). The proposal carries the text, the author (or none),
+    the supports and the follow-up; this row carries only where it stands in the
+    room. Hidden and merged questions are the proposal's ``is_hidden``."""
+
+    class State(models.TextChoices):
+        PENDING = "por_moderar", _("Por moderar")
+        APPROVED = "aprobada", _("En pantalla")
+        ANSWERED = "respondida", _("Respondida en la sala")
+
+    # The proposal's own key: no second sequence to place a question by.
+    proposal = models.OneToOneField(
+        Proposal,
+        verbose_name=_("propuesta"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="live",
+    )
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("sesión"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("estado en la sala"),
+        max_length=12,
+        choices=State.choices,
+        default=State.PENDING,
+    )
+    # Moments of the moderators' actions (never of the sender's).
+    approved_at = models.DateTimeField(_("aprobada el"), null=True, blank=True)
+    answered_at = models.DateTimeField(
+        _("respondida en la sala el"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("pregunta en vivo")
+        verbose_name_plural = _("preguntas en vivo")
+        indexes = [
+            models.Index(fields=["session", "state"], name="live_session_state_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.session_id} · {self.proposal_id} · {self.state}"

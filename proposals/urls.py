@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import bulletin_views, dashboard_views, views
+from . import bulletin_views, dashboard_views, live_views, views
 
 app_name = "proposals"
 
@@ -16,6 +16,35 @@ urlpatterns = [
         r"^tablero/exportar\.(?P<fmt>csv|xlsx)$", dashboard_views.export, name="export"
     ),
     path("sesion/<int:session_pk>/capturar/", views.capture, name="capture"),
+    # Live questions of a session: phones, the room's screen, moderation.
+    path("sesion/<int:session_pk>/preguntas/", live_views.phone, name="live"),
+    path(
+        "sesion/<int:session_pk>/preguntas/lista/",
+        live_views.phone_list,
+        name="live_list",
+    ),
+    path(
+        "sesion/<int:session_pk>/preguntas/<int:pk>/apoyo/",
+        live_views.support,
+        name="live_support",
+    ),
+    path("sesion/<int:session_pk>/pantalla/", live_views.board, name="live_board"),
+    path(
+        "sesion/<int:session_pk>/pantalla/preguntas/",
+        live_views.board_fragment,
+        name="live_board_fragment",
+    ),
+    path("sesion/<int:session_pk>/moderar/", live_views.moderate, name="live_moderate"),
+    path(
+        "sesion/<int:session_pk>/moderar/cola/",
+        live_views.queue_fragment,
+        name="live_queue",
+    ),
+    path(
+        "sesion/<int:session_pk>/moderar/<int:pk>/",
+        live_views.moderate_action,
+        name="live_moderate_action",
+    ),
     path("boletin/", bulletin_views.bulletin_list, name="bulletins"),
     path("boletin/componer/", bulletin_views.bulletin_compose, name="bulletin_compose"),
     path("boletin/<int:pk>/", bulletin_views.bulletin_detail, name="bulletin"),

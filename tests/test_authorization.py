@@ -463,6 +463,62 @@ MATRIX: dict[str, list[Case]] = {
         action(COMS, **HIDDEN),
         action(COMS, yes=NOT_FOUND, **NO_PROPOSAL),
     ],
+    # --- proposals: live questions. Phones: registered or present in the session
+    # (the servidor, in both); a wrong method is answered before that check. The
+    # room's screen and the moderation console: Comunicaciones.
+    "proposals:live": [
+        form((SERVIDOR,), **PUBLISHED),
+        form((SERVIDOR,), **HELD),
+        form(yes=NOT_FOUND, **DRAFT),
+        form(yes=NOT_FOUND, **NO_SESSION),
+    ],
+    "proposals:live_list": [
+        Case(get=only((SERVIDOR,)), post=staff(NOT_ALLOWED), **PUBLISHED),
+        Case(get=staff(NOT_FOUND), post=staff(NOT_ALLOWED), **DRAFT),
+    ],
+    "proposals:live_support": [
+        Case(
+            get=staff(NOT_ALLOWED),
+            post=only((SERVIDOR,)),
+            args=lambda w: (w.s_held.pk, w.p_visible.pk),
+            label="pregunta de la sesión realizada",
+        ),
+        Case(
+            get=staff(NOT_ALLOWED),
+            post=staff(NOT_FOUND),
+            args=lambda w: (w.s_draft.pk, w.p_visible.pk),
+            label="sesión en borrador",
+        ),
+    ],
+    "proposals:live_board": [
+        page(COMS, **PUBLISHED),
+        Case(get=only(COMS, NOT_FOUND), post=only(COMS, NOT_ALLOWED), **DRAFT),
+    ],
+    "proposals:live_board_fragment": [
+        page(COMS, **PUBLISHED),
+        Case(get=only(COMS, NOT_FOUND), post=only(COMS, NOT_ALLOWED), **NO_SESSION),
+    ],
+    "proposals:live_moderate": [
+        page(COMS, **HELD),
+        Case(get=only(COMS, NOT_FOUND), post=only(COMS, NOT_ALLOWED), **DRAFT),
+    ],
+    "proposals:live_queue": [
+        page(COMS, **HELD),
+        Case(get=only(COMS, NOT_FOUND), post=only(COMS, NOT_ALLOWED), **NO_SESSION),
+    ],
+    "proposals:live_moderate_action": [
+        action(
+            COMS,
+            args=lambda w: (w.s_held.pk, w.p_visible.pk),
+            label="propuesta que no es pregunta en vivo",
+        ),
+        action(
+            COMS,
+            yes=NOT_FOUND,
+            args=lambda w: (w.s_draft.pk, w.p_visible.pk),
+            label="sesión en borrador",
+        ),
+    ],
     "proposals:bulletin_compose": [action(COMS)],
     "proposals:bulletin_edit": [
         form(COMS, **B_DRAFT),
