@@ -58,6 +58,15 @@ def _tool(name: str) -> str:
     return path
 
 
+def _run(args: list[str], params: dict, failure: str) -> None:
+    """Run a PostgreSQL client tool; its own error message on failure."""
+    done = subprocess.run(  # noqa: S603 (fixed arguments, no user input)
+        args, env=_pg_env(params), capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        raise ValidationError(f"{failure}: {done.stderr.strip()[-500:]}")
+
+
 def table_manifest(cursor) -> dict:
     """Each table's row count and an order-independent checksum of its rows."""
     cursor.execute(
@@ -101,7 +110,7 @@ def make_backup(*, root: Path | None = None) -> Path:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
             tables = table_manifest(cursor)
-            subprocess.run(  # noqa: S603 (fixed arguments, no user input)
+            _run(
                 [
                     _tool("pg_dump"),
                     "--format=custom",
@@ -112,9 +121,8 @@ def make_backup(*, root: Path | None = None) -> Path:
                     str(folder / DUMP),
                     params["NAME"],
                 ],
-                env=_pg_env(params),
-                check=True,
-                capture_output=True,
+                params,
+                "pg_dump falló",
             )
     finally:
         snapshot_conn.rollback()
@@ -123,7 +131,7 @@ def make_backup(*, root: Path | None = None) -> Path:
     media = Path(settings.MEDIA_ROOT)
     if media.is_dir():
         with tarfile.open(folder / MEDIA, "w:gz") as archive:
-            archive.add(media, arcname="media")
+            archive.add(media, arcname=".")
         files[MEDIA] = _sha256(folder / MEDIA)
     manifest = {
         "created_at": timezone.now().isoformat(),
@@ -163,7 +171,7 @@ def restore_backup(
                 raise ValidationError(
                     "La base de datos de destino no está vacía: restaure en una nueva."
                 )
-            subprocess.run(  # noqa: S603 (fixed arguments, no user input)
+            _run(
                 [
                     _tool("pg_restore"),
                     "--no-owner",
@@ -173,9 +181,8 @@ def restore_backup(
                     params["NAME"],
                     str(folder / DUMP),
                 ],
-                env=_pg_env(params),
-                check=True,
-                capture_output=True,
+                params,
+                "pg_restore falló",
             )
             restored = table_manifest(cursor)
     finally:
@@ -191,5 +198,5 @@ def restore_backup(
         )
     if media_root and (folder / MEDIA).exists():
         with tarfile.open(folder / MEDIA, "r:gz") as archive:
-            archive.extractall(Path(media_root).parent, filter="data")
+            archive.extractall(Path(media_root), filter="data")
     return manifest

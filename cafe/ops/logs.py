@@ -7,6 +7,9 @@ import logging
 import time
 import uuid
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
+
 request_id = contextvars.ContextVar("request_id", default="")
 user_id = contextvars.ContextVar("user_id", default=None)
 HEADER = "cafe_request_id"
@@ -29,7 +32,8 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         rid = _clean_id(request.headers.get("X-Request-ID", ""))
-        token = request_id.set(rid)
+        request_id.set(rid)
+        user_id.set(None)
         started = time.perf_counter()
         status = 500
         try:
@@ -39,8 +43,7 @@ class RequestLogMiddleware:
             return response
         finally:
             user = getattr(request, "user", None)
-            uid = user.pk if user is not None and user.is_authenticated else None
-            user_token = user_id.set(uid)
+            user_id.set(user.pk if user is not None and user.is_authenticated else None)
             logger.info(
                 "request",
                 extra={
@@ -50,8 +53,14 @@ class RequestLogMiddleware:
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 },
             )
-            user_id.reset(user_token)
-            request_id.reset(token)
+
+
+@receiver(request_finished, dispatch_uid="cafe_ops_request_context_end")
+def _forget_request(**kwargs):
+    """Django logs an error response (``django.request``) after the middleware
+    returned: the ids stay set until the response is done, then go."""
+    request_id.set("")
+    user_id.set(None)
 
 
 class ContextFilter(logging.Filter):

@@ -17,10 +17,11 @@ def _carry_request_id(headers=None, **kwargs):
 
 @task_prerun.connect(dispatch_uid="cafe_ops_request_id_in")
 def _take_request_id(task=None, **kwargs):
-    rid = getattr(task.request, HEADER, None) if task is not None else None
-    if rid is None and task is not None:
-        rid = (task.request.headers or {}).get(HEADER) if task.request.headers else None
-    request_id.set(rid or "")
+    """In a worker, each task takes the id its publisher sent (or none); a task run
+    in-process (eager) keeps the id of the request that runs it."""
+    if task is None or task.request.is_eager:
+        return
+    request_id.set(getattr(task.request, HEADER, None) or "")
 
 
 def scheduled_task_names() -> set[str]:
