@@ -293,6 +293,10 @@ CAFE_PAGE_CACHE = env.bool(
 )
 CAFE_PAGE_CACHE_SECONDS = env.int("CAFE_PAGE_CACHE_SECONDS", default=600)
 CELERY_TASK_IGNORE_RESULT = True
+# Where beat keeps its schedule state (a writable place under systemd).
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default="celerybeat-schedule"
+)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_TASK_ACKS_LATE = True
@@ -357,7 +361,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "ops-check-and-alert": {
         "task": "ops.check_and_alert",
-        "schedule": timedelta(minutes=15),
+        "schedule": timedelta(seconds=env.int("CAFE_OPS_CHECK_SECONDS", default=900)),
     },
     "proposals-compose-bulletin": {
         "task": "proposals.compose_bulletin",
