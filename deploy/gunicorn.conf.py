@@ -27,6 +27,9 @@ accesslog = None
 errorlog = "-"
 loglevel = "info"
 proc_name = "cafe-web"
+# Reload with a HUP (systemctl reload cafe-web); no control socket in $HOME, which
+# is read-only under the unit and would be shared by two servers on one machine.
+control_socket_disable = True
 
 
 def on_starting(server):

@@ -410,6 +410,17 @@ class Smoke:
         )
         self.servidora = servidora
 
+        step("/metrics: las cifras de los workers de gunicorn y del correo saliente")
+        metrics = requests.get(self.base + "/metrics", timeout=10)
+        check(metrics.status_code == 200, f"/metrics: {metrics.status_code}")
+        for name in (
+            "django_http_requests_latency_seconds_by_view_method",
+            "cafe_outbox_pending",
+            "cafe_celery_queue_length",
+            'cafe_job_late{job="ops-check-and-alert"}',
+        ):
+            check(name in metrics.text, f"/metrics sin {name}")
+
         step("una propuesta firmada; Despacho cambia su estado y el autor recibe aviso")
         from proposals.forms import SIGN_NAMED
         from proposals.models import Proposal

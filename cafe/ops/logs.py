@@ -69,4 +69,10 @@ class ContextFilter(logging.Filter):
     def filter(self, record):
         record.request_id = request_id.get()
         record.user_id = user_id.get()
+        # Django attaches the request to its error lines ("Not Found: ..."): its
+        # text would carry the query string (a search, an e-mail); keep the path.
+        request = getattr(record, "request", None)
+        if request is not None and hasattr(request, "path"):
+            record.request = f"{request.method} {request.path[:200]}"
         return True
+

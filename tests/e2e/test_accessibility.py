@@ -94,6 +94,7 @@ def pages_for(role: str, w: dict) -> list[tuple[str, str | None]]:
             (f"/propuestas/{w['accepted'].pk}/", None),
         ],
         "admin": [
+            ("/sistema/estado/", None),
             ("/admin/", None),
             ("/admin/org/user/", None),
             (f"/admin/org/user/{w['servidor'].pk}/change/", None),

@@ -82,6 +82,36 @@ def test_anonymous_requests_and_errors_are_logged_too(log_lines):
 
 
 @pytest.mark.django_db
+def test_an_error_line_does_not_carry_the_query_string(log_lines, login, servidor):
+    response = login(servidor).get(
+        f"/no-existe/?correo={servidor.email}", HTTP_X_REQUEST_ID="error-1"
+    )
+    assert response.status_code == 404
+    lines = log_lines()
+    (warning,) = [x for x in lines if x["name"] == "django.request"]
+    assert warning["request"] == "GET /no-existe/"
+    assert warning["request_id"] == "error-1"
+    assert warning["user_id"] == servidor.pk
+    assert servidor.email not in json.dumps(lines)
+
+
+@pytest.mark.django_db
+def test_failed_logins_and_a_lockout_log_no_email(log_lines, servidor, settings):
+    """django-axes masks the e-mail and the address in its lines (its sensitive
+    parameters): a guard that it stays so."""
+    settings.AXES_FAILURE_LIMIT = 2
+    client = Client()
+    for _ in range(3):
+        client.post("/ingresar/", {"username": servidor.email, "password": "mala"})
+    lines = log_lines()
+    assert any(x["name"] == "axes.handlers.database" for x in lines)
+    assert request_lines(lines)[-1]["status"] == 429
+    text = json.dumps(lines, ensure_ascii=False)
+    assert servidor.email not in text
+    assert "127.0.0.1" not in text
+
+
+@pytest.mark.django_db
 def test_the_proxy_request_id_is_kept_when_sane(log_lines):
     client = Client()
     response = client.get("/healthz", HTTP_X_REQUEST_ID="abc-123_DEF")
