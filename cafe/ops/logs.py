@@ -75,4 +75,3 @@ class ContextFilter(logging.Filter):
         if request is not None and hasattr(request, "path"):
             record.request = f"{request.method} {request.path[:200]}"
         return True
-
