@@ -574,7 +574,11 @@ class Smoke:
         self.timings["backup"] = time.perf_counter() - started
         folder = re.search(r"Copia lista en (\S+)", out).group(1)
         restored_url = self.dbs.create(f"cafe_smoke_{os.getpid()}_restaurada")
-        restored = {**env, "DATABASE_URL": restored_url}
+        restored = {
+            **env,
+            "DATABASE_URL": restored_url,
+            "DJANGO_MEDIA_ROOT": str(self.work / "media-restaurada"),
+        }
         step("restauración en una base nueva, comparada con el manifiesto")
         started = time.perf_counter()
         out = self.manage("restore", folder, "--media", env=restored)
@@ -585,6 +589,7 @@ class Smoke:
         restored = {
             **self.environment(restored_url, port),
             "DJANGO_SECRET_KEY": env["DJANGO_SECRET_KEY"],
+            "DJANGO_MEDIA_ROOT": str(self.work / "media-restaurada"),
         }
         web = Process("web", self.write_env(restored, "restored.env"), None)
         web.log = self.work / "restored-web.log"
