@@ -335,7 +335,9 @@ PROPOSALS_ANONYMOUS_BATCH_MINUTES = env.int(
 CELERY_BEAT_SCHEDULE = {
     "notify-sweep-outbox": {
         "task": "notify.sweep_outbox",
-        "schedule": timedelta(minutes=2),
+        "schedule": timedelta(
+            seconds=env.int("NOTIFY_SWEEP_EVERY_SECONDS", default=120)
+        ),
     },
     "notify-pump-shared": {
         "task": "notify.pump_shared",

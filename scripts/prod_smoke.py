@@ -15,7 +15,8 @@ through the worker); Despacho changes a proposal's status (its author is e-maile
 beat fires the alert job in a short window (CAFE_OPS_CHECK_SECONDS) and the
 operators get one alert; /readyz reports the broker down and the database up while
 Redis is stopped; the worker is killed (a registration made meanwhile is delivered
-once it is back) and beat is restarted; every outbox row reaches the sink exactly
+once it is back), killed again in the middle of an SMTP conversation (the sweeper
+hands the row to the new worker) and beat is restarted; every outbox row reaches the sink exactly
 once; no log line carries a seeded person's e-mail or name. Then: backup, restore
 into a new database, compare, and log in and open a page on the restored copy.
 
@@ -266,6 +267,10 @@ class Smoke:
             "PROMETHEUS_MULTIPROC_DIR": str(self.work / "prometheus"),
             "CELERY_BEAT_SCHEDULE_FILENAME": str(self.work / "celerybeat-schedule"),
             "CAFE_OPS_CHECK_SECONDS": "5",
+            # The sweeper re-enqueues, within seconds, what a killed worker held.
+            "NOTIFY_SWEEP_EVERY_SECONDS": "3",
+            "NOTIFY_SWEEP_AFTER_SECONDS": "3",
+            "NOTIFY_CLAIM_SECONDS": "8",
             "CAFE_OPERATOR_EMAILS": OPERATOR,
             "CAFE_BACKUP_DIR": str(self.work / "backups"),
             "DJANGO_MEDIA_ROOT": str(self.work / "media"),
@@ -438,6 +443,7 @@ class Smoke:
         pk = int(re.search(r"/propuestas/(\d+)/", response.headers["Location"])[1])
         proposal = Proposal.objects.select_related("author").get(pk=pk)
         check(proposal.status == Proposal.Status.RECEIVED, proposal.status)
+        self.proposal_pk = proposal.pk
         response = self.despacho.post(
             f"/propuestas/{proposal.pk}/estado/",
             {"new_status": "en_analisis", "note": "La estamos analizando."},
@@ -493,6 +499,25 @@ class Smoke:
         wait_for(
             lambda: len(self.messages_to(SERVIDORA)) == before + 1,
             "la confirmación tras reiniciar el worker",
+        )
+
+        step("se mata el worker a mitad de un envío; sale una vez, por el barrido")
+        # The author (servidora) is told the proposal is not viable.
+        self.settled()
+        before = len(self.messages_to(SERVIDORA))
+        self.sink.hold_next_recipient()
+        response = self.despacho.post(
+            f"/propuestas/{self.proposal_pk}/estado/",
+            {"new_status": "no_viable", "note": "No cabe en el presupuesto de 2027."},
+        )
+        check(response.status_code == 302, f"cambio de estado: {response.status_code}")
+        wait_for(self.sink.holding.is_set, "el worker a mitad del envío", 30)
+        self.processes["worker"].stop(signal.SIGKILL)
+        self.sink.release()
+        self.start("worker", env, env_file)
+        wait_for(
+            lambda: len(self.messages_to(SERVIDORA)) == before + 1,
+            "el envío interrumpido, completado tras reiniciar el worker",
         )
 
         step("se reinicia beat; la tarea sigue corriendo y la alerta no se repite")
