@@ -16,9 +16,10 @@ beat fires the alert job in a short window (CAFE_OPS_CHECK_SECONDS) and the
 operators get one alert; /readyz reports the broker down and the database up while
 Redis is stopped; the worker is killed (a registration made meanwhile is delivered
 once it is back), killed again in the middle of an SMTP conversation (the sweeper
-hands the row to the new worker) and beat is restarted; every outbox row reaches the sink exactly
-once; no log line carries a seeded person's e-mail or name. Then: backup, restore
-into a new database, compare, and log in and open a page on the restored copy.
+hands the row to the new worker) and beat is restarted; every outbox row reaches
+the sink exactly once; no log line carries a seeded person's e-mail or name.
+Then: backup, restore into a new database, compare, and log in and open a page on
+the restored copy.
 
 Exit 0 when everything holds; 1 with the reason otherwise.
 """
