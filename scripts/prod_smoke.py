@@ -31,6 +31,7 @@ import logging
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -665,6 +666,7 @@ def main():
         return 1
     finally:
         smoke.cleanup()
+    shutil.rmtree(smoke.work, ignore_errors=True)  # kept when it fails
     step(f"prod-smoke OK en {time.monotonic() - started:.0f} s")
     return 0
 
