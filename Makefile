@@ -8,7 +8,7 @@ PORT ?= 8000
 RUN_ENV := DJANGO_DEBUG=1 PORT=$(PORT) CAFE_SSO_DEMO_PROVIDER=1
 PYTEST_ARGS ?=
 
-.PHONY: run test lint check-deploy services bench bench-board clean
+.PHONY: run test lint check-deploy prod-smoke services bench bench-board clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,11 +43,12 @@ XDIST_ARGS = $(if $(filter-out 0 1,$(TEST_WORKERS)),-p xdist -n $(TEST_WORKERS) 
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest $(XDIST_ARGS) $(PYTEST_ARGS)
 
-## lint: ruff and the migrations check
+## lint: ruff and the migrations checks (none missing; each safe on a live database)
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check_migrations_safe
 
 ## bench: the benchmark (bench/, docs/performance.md): every page's queries and time
 ## at F = 0.01, 1 and 10; the mixed load (locust, gunicorn, Celery, its own Redis),
@@ -73,6 +74,15 @@ check-deploy: $(VENV)/.installed-run
 	DJANGO_ALLOWED_HOSTS=cafe.example.gov.co \
 	DJANGO_CSRF_TRUSTED_ORIGINS=https://cafe.example.gov.co \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## prod-smoke: the production topology run as one (scripts/prod_smoke.py): the
+## Procfile's web, worker and beat under honcho with production settings, against
+## PostgreSQL, its own Redis and a local SMTP sink; a scenario across the processes,
+## a killed worker, a restarted beat, Redis stopped; then the restore drill.
+## Starts the local PostgreSQL (scripts/services.sh) unless DATABASE_URL names one.
+prod-smoke: $(VENV)/.installed-dev
+	@case "$$DATABASE_URL" in postgres*) ;; *) eval "$$(scripts/services.sh start)";; esac; \
+	$(BIN)/python scripts/prod_smoke.py
 
 ## services: start PostgreSQL and Redis on 127.0.0.1 (prints the variables to export)
 services:

@@ -7,6 +7,7 @@ Configuration comes from Django settings (``CELERY_*``). When no broker is confi
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cafe.settings")
 
@@ -25,3 +26,14 @@ def _in_process_broker(sender, **kwargs):
     never connects anywhere (a worker started by mistake finds no tasks in it)."""
     if not sender.conf.broker_url and sender.conf.task_always_eager:
         sender.conf.broker_url = IN_PROCESS_BROKER
+
+
+@setup_logging.connect
+def _django_logging(**kwargs):
+    """The worker and beat log as the web does (settings.LOGGING: JSON lines with the
+    request id), instead of Celery's own format."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)

@@ -26,6 +26,8 @@ INSECURE_DEV_SECRET_KEY = (
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
+# Previous keys, still accepted for sessions and links while a rotation settles.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -46,11 +48,14 @@ INSTALLED_APPS = [
     "axes",
     "cafe.org",
     "cafe.notify",
+    "cafe.ops",
     "sessions_app",
     "proposals",
 ]
 
 MIDDLEWARE = [
+    "cafe.ops.logs.RequestLogMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -62,6 +67,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cafe.org.middleware.PrivacyNoticeMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # django-axes must be last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -292,6 +298,10 @@ CELERY_TASK_ALWAYS_EAGER = env.bool(
 )
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
+# Where beat keeps its schedule state (a writable place under systemd).
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default="celerybeat-schedule"
+)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_TASK_ACKS_LATE = True
@@ -328,7 +338,9 @@ PROPOSALS_ANONYMOUS_BATCH_MINUTES = env.int(
 CELERY_BEAT_SCHEDULE = {
     "notify-sweep-outbox": {
         "task": "notify.sweep_outbox",
-        "schedule": timedelta(minutes=2),
+        "schedule": timedelta(
+            seconds=env.int("NOTIFY_SWEEP_EVERY_SECONDS", default=120)
+        ),
     },
     "notify-pump-shared": {
         "task": "notify.pump_shared",
@@ -361,6 +373,10 @@ CELERY_BEAT_SCHEDULE = {
     "proposals-escalate-overdue": {
         "task": "proposals.escalate_overdue_commitments",
         "schedule": crontab(hour=7, minute=45),
+    },
+    "ops-check-and-alert": {
+        "task": "ops.check_and_alert",
+        "schedule": timedelta(seconds=env.int("CAFE_OPS_CHECK_SECONDS", default=900)),
     },
     "proposals-compose-bulletin": {
         "task": "proposals.compose_bulletin",
@@ -405,6 +421,16 @@ CAFE_SITE_URL = env.str(
 CAFE_SUPPORT_EMAIL = env.str(
     "CAFE_SUPPORT_EMAIL", default="soporte@secretariageneral.gov.co"
 )
+# Operations (cafe.ops): who may read /metrics, whom to alert, what counts as late.
+CAFE_METRICS_ALLOWED_IPS = env.list("CAFE_METRICS_ALLOWED_IPS", default=["127.0.0.1"])
+CAFE_OPERATOR_EMAILS = env.list("CAFE_OPERATOR_EMAILS", default=[])
+CAFE_OUTBOX_PENDING_ALERT_MINUTES = env.int(
+    "CAFE_OUTBOX_PENDING_ALERT_MINUTES", default=30
+)
+CAFE_BACKUP_DIR = env.str("CAFE_BACKUP_DIR", default=str(BASE_DIR / "backups"))
+CAFE_BACKUP_MAX_AGE_HOURS = env.int("CAFE_BACKUP_MAX_AGE_HOURS", default=26)
+MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
+
 # The staff roster from Talento Humano (cafe.org.directory).
 CAFE_DIRECTORY_MAX_FILE_BYTES = env.int("CAFE_DIRECTORY_MAX_FILE_MB", default=20) << 20
 CAFE_BRAND_PRIMARY = env.str("CAFE_BRAND_PRIMARY", default="#8a1538")
@@ -485,15 +511,33 @@ PROPOSALS_DASHBOARD_CACHE_SECONDS = env.int(
 
 # --- Logging ------------------------------------------------------------------------
 
+# One JSON line per request (cafe.ops.logs) with a request id that the Celery tasks
+# it enqueued carry too; plain text in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"context": {"()": "cafe.ops.logs.ContextFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level"},
+            "timestamp": "time",  # ISO 8601, UTC
+        },
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "django.server": {"level": "WARNING"}},
 }
 if CELERY_TASK_ALWAYS_EAGER:
     # In-process tasks: a line per task run ("Task ... succeeded") would bury the

@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from cafe.ops import views as ops_views
+
 from . import brand, health
 
 admin.site.site_header = _("Café con el Secretario · Administración")
@@ -15,6 +17,8 @@ admin.site.index_title = _("Administración")
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", ops_views.metrics, name="metrics"),
+    path("sistema/", include("cafe.ops.urls")),
     path("marca.css", brand.brand_css, name="brand_css"),
     path("admin/", admin.site.urls),
     path("correo/", include("cafe.notify.urls")),

@@ -227,6 +227,11 @@ MATRIX: dict[str, list[Case]] = {
     "healthz": [public(post=NOT_ALLOWED)],
     "readyz": [public(post=NOT_ALLOWED)],
     "brand_css": [public(post=NOT_ALLOWED)],
+    # Metrics: by address, not by role (the test client's 127.0.0.1 is allowed by
+    # default; cafe/ops/tests/test_monitoring.py checks that others get a 403).
+    "metrics": [public(post=NOT_ALLOWED)],
+    # --- cafe.ops: the system status page, superusers only -------------------------
+    "ops:status": [page((SUPER,))],
     # --- cafe.org ------------------------------------------------------------------
     "home": [page()],
     # Logged-in people are sent on to the home page (redirect_authenticated_user).

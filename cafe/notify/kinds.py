@@ -19,6 +19,7 @@ KIND_LABELS = {
     "invitation": _("Invitación mensual"),
     "minutes_published": _("Conclusiones publicadas"),
     "monthly_report": _("Informe mensual"),
+    "ops_alert": _("Alerta de operación"),
     "overdue_digest": _("Resumen de compromisos vencidos"),
     "password_reset": _("Restablecer la contraseña"),
     "proposal_changed": _("Novedad en una propuesta"),

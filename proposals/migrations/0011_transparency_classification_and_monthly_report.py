@@ -7,6 +7,11 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # The new NOT NULL columns have a constant default: PostgreSQL (11 and later)
+    # adds them without rewriting the table, under a lock held for an instant.
+    live_database_review = (
+        "columnas NOT NULL con valor constante: PostgreSQL 11+ no reescribe la tabla"
+    )
 
     dependencies = [
         ('proposals', '0010_agreements_and_due_date_extensions'),

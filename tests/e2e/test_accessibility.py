@@ -106,6 +106,7 @@ def pages_for(role: str, w: dict) -> list[tuple[str, str | None]]:
             (f"/propuestas/{w['accepted'].pk}/", "submit"),  # a follow-up error
         ],
         "admin": [
+            ("/sistema/estado/", None),
             ("/admin/", None),
             ("/admin/org/user/", None),
             (f"/admin/org/user/{w['servidor'].pk}/change/", None),
