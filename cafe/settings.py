@@ -429,7 +429,6 @@ CAFE_OUTBOX_PENDING_ALERT_MINUTES = env.int(
 )
 CAFE_BACKUP_DIR = env.str("CAFE_BACKUP_DIR", default=str(BASE_DIR / "backups"))
 CAFE_BACKUP_MAX_AGE_HOURS = env.int("CAFE_BACKUP_MAX_AGE_HOURS", default=26)
-MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 
 # The staff roster from Talento Humano (cafe.org.directory).
 CAFE_DIRECTORY_MAX_FILE_BYTES = env.int("CAFE_DIRECTORY_MAX_FILE_MB", default=20) << 20

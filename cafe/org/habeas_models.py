@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cafe.validators import date_in_range
+
 
 class DataRequest(models.Model):
     """A consulta or a reclamo of a person about their personal data."""
@@ -49,8 +51,10 @@ class DataRequest(models.Model):
     filed_at = models.DateTimeField(_("radicada el"), default=timezone.now)
     # The day the legal term counts from: the filing day, or the day a reclamo was
     # completed after a request for the missing information.
-    received_on = models.DateField(_("recibida completa el"))
-    due_on = models.DateField(_("vence el"))
+    received_on = models.DateField(
+        _("recibida completa el"), validators=[date_in_range]
+    )
+    due_on = models.DateField(_("vence el"), validators=[date_in_range])
     extended_at = models.DateTimeField(_("prorrogada el"), null=True, blank=True)
     extension_reason = models.TextField(_("motivo de la prórroga"), blank=True)
     missing_requested_at = models.DateTimeField(

@@ -6,6 +6,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cafe.validators import date_in_range
+
 from .managers import UserManager
 
 
@@ -90,6 +92,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     position = models.CharField(_("cargo"), max_length=200, blank=True)
     contract_ends_on = models.DateField(
         _("fin del contrato"),
+        validators=[date_in_range],
         null=True,
         blank=True,
         help_text=_(

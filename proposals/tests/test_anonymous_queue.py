@@ -192,7 +192,7 @@ def test_the_batch_runs_from_beat_and_by_hand(login, servidor, settings):
     )
     client = login(servidor)
     send(client, "Por la tarea periódica")
-    assert publish_anonymous.apply().get() == 1
+    assert publish_anonymous.apply().result == 1
     send(client, "A mano")
     out = io.StringIO()
     call_command("publish_anonymous", stdout=out)

@@ -253,7 +253,7 @@ def test_a_pending_row_is_delivered_by_the_sweeper(mailoutbox, settings):
     )
     old = timezone.now() - timedelta(seconds=settings.NOTIFY_SWEEP_AFTER_SECONDS + 5)
     Delivery.objects.filter(pk=delivery.pk).update(updated_at=old)
-    assert sweep_outbox.apply().get() == 1
+    assert sweep_outbox.apply().result == 1
     delivery.refresh_from_db()
     fresh.refresh_from_db()
     assert delivery.state == Delivery.State.SENT
@@ -261,7 +261,7 @@ def test_a_pending_row_is_delivered_by_the_sweeper(mailoutbox, settings):
         fresh.state == Delivery.State.PENDING
     )  # too recent: its own task may still run
     assert [m.to for m in mailoutbox] == [["a@b.co"]]
-    assert sweep_outbox.apply().get() == 0
+    assert sweep_outbox.apply().result == 0
 
 
 def test_a_dead_broker_does_not_fail_the_caller(

@@ -116,7 +116,7 @@ def test_alerts_are_emailed_once_a_day_per_set_of_problems(healthy):
     assert "correos fallidos" in first.body_text
     assert "/sistema/estado/" in first.body_text
     # The job runs every 15 minutes: the same problems are not e-mailed again today.
-    assert check_and_alert.delay().get() == 1
+    assert check_and_alert.apply().result == 1
     assert alerts.count() == 2
     # A new problem is a new set: e-mailed at once.
     Backup.objects.all().delete()

@@ -95,6 +95,7 @@ def test_navigation_shows_each_role_what_it_can_do(
         "Habeas data",
         "Mis datos",
         "Directorio y roles",
+        "Estado del sistema",
         "Administración",
     ]
     officer = UserFactory(role=roles.OFICIAL_DATOS)
