@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cafe.ops import views as ops_views
 
-from . import brand, health
+from . import branding, health
 
 admin.site.site_header = _("Café con el Secretario · Administración")
 admin.site.site_title = _("Café con el Secretario")
@@ -19,7 +19,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("metrics", ops_views.metrics, name="metrics"),
     path("sistema/", include("cafe.ops.urls")),
-    path("marca.css", brand.brand_css, name="brand_css"),
+    path("marca.css", branding.brand_css, name="brand_css"),
     path("admin/", admin.site.urls),
     path("correo/", include("cafe.notify.urls")),
     path("sesiones/", include("sessions_app.urls")),

@@ -13,21 +13,21 @@ class ProposalsConfig(AppConfig):
         from cafe.org.navigation import NavItem, register_nav_item
         from cafe.org.permissions import can_publish_transparency, is_liaison
         from cafe.org.selectors import register_personal_data
-        from sessions_app.extensions import (
+        from sessions_app.slots import (
             register_minutes_section,
             register_session_followups,
             register_session_section,
         )
 
         from . import signals  # noqa: F401
-        from .integration import (
+        from .permissions import can_answer, can_view_dashboard
+        from .session_slots import (
             agreements_of_session,
             followups_of_session,
             proposals_of_session,
             proposals_section,
             supports_section,
         )
-        from .permissions import can_answer, can_view_dashboard
 
         items = [
             NavItem(

@@ -27,7 +27,7 @@ from sessions_app.voice_selectors import BULLETIN, publishable_testimonials
 
 from .dashboard import Period
 from .models import Bulletin, Proposal
-from .moderation_rules import CONTROL_CHARACTERS
+from .text_cleaning import CONTROL_CHARACTERS
 
 
 def previous_month(today: date) -> Period:

@@ -3,7 +3,7 @@ privacy-notice gate exempts these names: cafe.org.middleware)."""
 
 from django.urls import path, re_path
 
-from . import transparency_views as views
+from .views import transparency as views
 
 urlpatterns = [
     path("", views.record, name="transparency"),

@@ -1,16 +1,14 @@
 from django.urls import path, re_path
 
-from . import (
-    bulletin_media_views,
-    bulletin_views,
-    commitment_views,
-    dashboard_views,
-    live_views,
-    report_views,
-    similar_views,
-    transparency_views,
-    views,
-)
+from .views import bulletin as bulletin_views
+from .views import bulletin_media as bulletin_media_views
+from .views import commitments as commitment_views
+from .views import dashboard as dashboard_views
+from .views import live as live_views
+from .views import proposals as views
+from .views import report as report_views
+from .views import similar as similar_views
+from .views import transparency as transparency_views
 
 app_name = "proposals"
 

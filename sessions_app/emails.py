@@ -18,9 +18,9 @@ from cafe.notify.ics import CalendarEvent, build_ics
 from cafe.notify.services import Attachment, send_templated
 
 from .checkin import QR_CONTENT_ID, QR_FILENAME, has_room, pass_url
-from .extensions import session_followups
 from .models import Registration, Session
 from .selectors import allocation_explanation
+from .slots import session_followups
 
 
 def calendar_event(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from sessions_app.models import Registration, Session
 
 from ..models import Proposal, StatusChange, Support
-from ..moderation_rules import clean_text
+from ..text_cleaning import clean_text
 from .anonymous import hash_tracking_code, queue_anonymous_proposal
 
 

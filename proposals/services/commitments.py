@@ -28,8 +28,8 @@ from sessions_app.models import Session
 
 from .. import emails
 from ..models import DueDateExtension, Proposal, StatusChange
-from ..moderation_rules import clean_text
 from ..permissions import can_moderate
+from ..text_cleaning import clean_text
 from .follow_up import _locked, _record
 
 S = Proposal.Status

@@ -21,7 +21,7 @@ from cafe.org.permissions import can_answer_proposals, is_liaison_of
 
 from .. import emails
 from ..models import Proposal, StatusChange
-from ..moderation_rules import clean_text
+from ..text_cleaning import clean_text
 
 S = Proposal.Status
 

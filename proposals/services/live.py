@@ -29,8 +29,8 @@ from sessions_app.models import Session
 
 from ..live_selectors import is_participant
 from ..models import LiveQuestion, Proposal, StatusChange
-from ..moderation_rules import clean_text
 from ..permissions import can_moderate
+from ..text_cleaning import clean_text
 from .anonymous import batch_day, hash_tracking_code, new_tracking_code
 from .capture import (
     _check_session,

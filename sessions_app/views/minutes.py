@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cafe.access import role_required
 
 from .. import selectors, services
-from ..extensions import minutes_sections
 from ..forms import MinutesCompareForm, MinutesForm, ReturnMinutesForm
 from ..models import Minutes, Session
 from ..permissions import (
@@ -17,6 +16,7 @@ from ..permissions import (
     can_review_minutes,
     can_see_minutes_history,
 )
+from ..slots import minutes_sections
 from .common import report
 
 

@@ -15,10 +15,10 @@ from cafe.notify.ics import build_ics
 from .. import selectors, services
 from ..checkin import has_room, pass_url
 from ..emails import calendar_event
-from ..extensions import session_sections
 from ..forms import FeedbackForm, RegistrationForm, SessionFilterForm
 from ..models import Registration, Session
 from ..permissions import can_manage_sessions
+from ..slots import session_sections
 from ..voice_forms import CampaignRatingsForm
 from .common import report
 

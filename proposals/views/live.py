@@ -19,10 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cafe.access import authenticated, role_required
 from sessions_app.models import Session
 
-from . import live_selectors as selectors
-from .live_forms import APPROVE, HIDE, MERGE, LiveQuestionForm, ModerationForm
-from .permissions import can_moderate
-from .services import live as services
+from .. import live_selectors as selectors
+from ..live_forms import APPROVE, HIDE, MERGE, LiveQuestionForm, ModerationForm
+from ..permissions import can_moderate
+from ..services import live as services
 
 # How often the screen, the console and the phones ask for what changed.
 BOARD_POLL = "every 3s"

@@ -7,9 +7,9 @@ from django.views.decorators.http import require_GET
 
 from cafe.access import role_required
 
-from . import dashboard, exports, themes
-from .forms import DashboardFilterForm
-from .permissions import can_view_dashboard
+from .. import dashboard, exports, themes
+from ..forms import DashboardFilterForm
+from ..permissions import can_view_dashboard
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

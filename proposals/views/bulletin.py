@@ -16,10 +16,10 @@ from cafe.access import authenticated, role_required
 from cafe.notify.models import Delivery
 from cafe.notify.services import retry_failed
 
-from . import bulletin as service
-from .forms import BulletinNoteForm, BulletinPhotoForm, BulletinVideoForm
-from .models import Bulletin
-from .permissions import can_approve_bulletin, can_moderate
+from .. import bulletin as service
+from ..forms import BulletinNoteForm, BulletinPhotoForm, BulletinVideoForm
+from ..models import Bulletin
+from ..permissions import can_approve_bulletin, can_moderate
 
 
 def _edition(request, pk) -> Bulletin:

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cafe.access import authenticated, role_required
 
-from . import selectors, services
-from .models import Proposal
-from .similarity import similar_proposals
+from .. import selectors, services
+from ..models import Proposal
+from ..similarity import similar_proposals
 
 
 @never_cache

@@ -14,13 +14,13 @@ from cafe.access import authenticated, role_required
 from cafe.org.permissions import can_answer_proposals, is_liaison, is_liaison_of
 from sessions_app.models import Session
 
-from . import forms, selectors, services
-from .commitment_forms import extension_context
-from .models import Proposal
-from .permissions import can_answer, can_moderate
-from .services.anonymous import batch_period_label
-from .services.follow_up import LIAISON_TRANSITIONS, TRANSITIONS
-from .similarity import similar_proposals
+from .. import forms, selectors, services
+from ..commitment_forms import extension_context
+from ..models import Proposal
+from ..permissions import can_answer, can_moderate
+from ..services.anonymous import batch_period_label
+from ..services.follow_up import LIAISON_TRANSITIONS, TRANSITIONS
+from ..similarity import similar_proposals
 
 
 def _report(request, error) -> None:

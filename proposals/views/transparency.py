@@ -24,10 +24,10 @@ from cafe.org.permissions import can_publish_transparency, role_required
 from sessions_app.models import Minutes
 from sessions_app.services.transparency import classify_minutes
 
-from . import transparency
-from .models import Proposal
-from .services.transparency import classify_commitment
-from .transparency_forms import CommitmentClassificationForm, MinutesClassificationForm
+from .. import transparency
+from ..models import Proposal
+from ..services.transparency import classify_commitment
+from ..transparency_forms import CommitmentClassificationForm, MinutesClassificationForm
 
 # How long a browser or a proxy may reuse a public page without asking again.
 PUBLIC_MAX_AGE = 300

@@ -1,4 +1,5 @@
-"""Sections that higher apps add to the session page without this app importing them.
+"""Slots: places on this app's pages and e-mails that higher apps fill, without this
+app importing them (``proposals/session_slots.py`` is the other side).
 
 ``proposals`` registers the list of proposals that came from a session; the session
 page renders whatever is registered, in order.

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 
 from cafe.access import role_required
 
-from . import bulletin_media as media
-from .forms import BulletinPhotoForm, BulletinVideoForm
-from .models import Bulletin, BulletinPhoto, BulletinVideo
-from .permissions import can_moderate
+from .. import bulletin_media as media
+from ..forms import BulletinPhotoForm, BulletinVideoForm
+from ..models import Bulletin, BulletinPhoto, BulletinVideo
+from ..permissions import can_moderate
 
 manage = role_required(can_moderate)
 

@@ -12,12 +12,12 @@ from cafe.access import authenticated, role_required
 from cafe.org.permissions import is_liaison_of
 from sessions_app.models import Minutes, Session
 
-from . import commitment_forms as cforms
-from . import selectors, services
-from .models import DueDateExtension
-from .permissions import can_answer
-from .services.commitments import can_record_agreements
-from .views import _post_action, _report, _visible
+from .. import commitment_forms as cforms
+from .. import selectors, services
+from ..models import DueDateExtension
+from ..permissions import can_answer
+from ..services.commitments import can_record_agreements
+from .proposals import _post_action, _report, _visible
 
 
 @role_required(can_record_agreements)

@@ -5,9 +5,9 @@ from django.views.decorators.http import require_GET
 
 from cafe.access import role_required
 
-from . import report
-from .dashboard_views import _filters
-from .permissions import can_view_dashboard
+from .. import report
+from ..permissions import can_view_dashboard
+from .dashboard import _filters
 
 
 @role_required(can_view_dashboard)

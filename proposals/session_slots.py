@@ -1,4 +1,4 @@
-"""What proposals adds to other apps' pages: the session page and "Mis datos"."""
+"""What proposals puts in the slots of other apps (`sessions_app/slots.py`, "Mis datos"):
 
 from django.template.loader import render_to_string
 from django.urls import reverse
