@@ -1,5 +1,5 @@
-"""What proposals puts in the slots of other apps: the session page (`sessions_app/slots.py`)
-and "Mis datos"."""
+"""What proposals puts in the slots of other apps: the session page
+(``sessions_app/slots.py``) and "Mis datos"."""
 
 from django.template.loader import render_to_string
 from django.urls import reverse
