@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from cafe.notify.models import Delivery
 from cafe.testing.factories import DependencyFactory, UserFactory
+from conftest import require_service
 from proposals import report
 from proposals.dashboard import Period, build_dashboard
 from proposals.models import MonthlyReport
@@ -26,6 +27,16 @@ from sessions_app.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _weasyprint():
+    """The PDF needs WeasyPrint and Debian's Pango (.ci/run installs them)."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as error:
+        require_service(False, f"WeasyPrint no puede cargar Pango: {error}")
+
 
 MONTH = Period(start=date(2026, 10, 1), end=date(2026, 10, 31))
 
