@@ -53,11 +53,14 @@ def baseline() -> set[str]:
 
 
 def project_apps() -> set[str]:
+    """The project's own apps: under the project root, and not installed packages
+    (a virtual environment inside the project, such as ``.venv``, holds those)."""
     root = Path(settings.BASE_DIR)
     return {
         config.label
         for config in apps.get_app_configs()
         if Path(config.path).is_relative_to(root)
+        and "site-packages" not in Path(config.path).parts
     }
 
 

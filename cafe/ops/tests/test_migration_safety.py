@@ -111,3 +111,15 @@ def test_the_project_migrations_pass(capsys):
     loader = MigrationLoader(None, ignore_no_migrations=True)
     names = {f"{app}.{name}" for app, name in loader.disk_migrations}
     assert migration_safety.baseline() <= names
+
+
+def test_installed_packages_are_not_project_apps_even_inside_the_project(settings):
+    # CI's .venv sits inside the clone: its packages are under the project root.
+    from cafe.ops.migration_safety import project_apps
+
+    settings.BASE_DIR = "/"
+
+    labels = project_apps()
+
+    assert {"org", "proposals", "sessions_app"} <= labels
+    assert not {"auth", "axes", "contenttypes"} & labels
