@@ -155,6 +155,11 @@ class ClassifiedRecord(models.Model):
         abstract = True
 
 
+def public_text(value: str) -> str:
+    """A text as compared and published: trimmed, without trailing spaces per line."""
+    return "\n".join(line.rstrip() for line in (value or "").strip().splitlines())
+
+
 def names_in(text: str, names) -> list[str]:
     """The people's names (full names, as written) that appear in ``text``: the
     public record shows roles and dependencies, never people."""

@@ -8,15 +8,12 @@ from django.utils.translation import gettext as _
 from cafe.common.classification import (
     Classification,
     clean_classification,
+    public_text,
     refuse_names,
 )
 from cafe.org.permissions import can_publish_transparency
 
 from ..models import Proposal, StatusChange
-
-
-def _text(value: str) -> str:
-    return "\n".join(line.rstrip() for line in (value or "").strip().splitlines())
 
 
 def _people_of(proposal: Proposal) -> list[str]:
@@ -60,15 +57,18 @@ def classify_commitment(
             raise ValidationError(
                 _("Solo se clasifican compromisos: propuestas aceptadas y visibles.")
             )
-        commitment, outcome = _text(public_commitment), _text(public_outcome)
+        commitment, outcome = (
+            public_text(public_commitment),
+            public_text(public_outcome),
+        )
         public = classification == Classification.PUBLIC
         if public and not commitment:
             raise ValidationError(
                 {"public_commitment": _("Escriba el compromiso que se publicará.")}
             )
         redacted = public and (
-            commitment != _text(proposal.commitment)
-            or (outcome != _text(proposal.outcome) and bool(proposal.outcome))
+            commitment != public_text(proposal.commitment)
+            or (outcome != public_text(proposal.outcome) and bool(proposal.outcome))
         )
         if public:
             names = _people_of(proposal)

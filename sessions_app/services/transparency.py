@@ -8,15 +8,12 @@ from django.utils.translation import gettext as _
 from cafe.common.classification import (
     Classification,
     clean_classification,
+    public_text,
     refuse_names,
 )
 from cafe.org.permissions import can_publish_transparency
 
 from ..models import Minutes, Registration
-
-
-def _text(value: str) -> str:
-    return "\n".join(line.rstrip() for line in (value or "").strip().splitlines())
 
 
 def _people_of(minutes: Minutes) -> list[str]:
@@ -64,14 +61,18 @@ def classify_minutes(
             raise ValidationError(
                 _("Solo se clasifican conclusiones ya aprobadas y publicadas.")
             )
-        summary, agreements = _text(public_summary), _text(public_agreements)
+        summary, agreements = (
+            public_text(public_summary),
+            public_text(public_agreements),
+        )
         public = classification == Classification.PUBLIC
         if public and not summary:
             raise ValidationError(
                 {"public_summary": _("Escriba el resumen que se publicará.")}
             )
         redacted = public and (
-            summary != _text(minutes.summary) or agreements != _text(minutes.agreements)
+            summary != public_text(minutes.summary)
+            or agreements != public_text(minutes.agreements)
         )
         if public:
             names = _people_of(minutes)
