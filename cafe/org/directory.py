@@ -25,6 +25,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import roles, staff
 from .models import Dependency, DependencyAlias, DirectoryImport, EmploymentType, User
@@ -69,12 +70,12 @@ FIELDS = (
     "position",
 )
 FIELD_LABELS = {
-    "full_name": "nombre",
-    "dependency_id": "dependencia",
-    "employment_type": "vinculación",
-    "contract_ends_on": "fin del contrato",
-    "position": "cargo",
-    "is_active": "reactivación",
+    "full_name": gettext_lazy("nombre"),
+    "dependency_id": gettext_lazy("dependencia"),
+    "employment_type": gettext_lazy("vinculación"),
+    "contract_ends_on": gettext_lazy("fin del contrato"),
+    "position": gettext_lazy("cargo"),
+    "is_active": gettext_lazy("reactivación"),
 }
 
 
@@ -383,7 +384,7 @@ def plan_import(table: list[list], *, full_roster: bool, today=None) -> Plan:
 
 
 def describe_change(fields: list[str]) -> str:
-    return ", ".join(FIELD_LABELS[f] for f in fields)
+    return ", ".join(str(FIELD_LABELS[f]) for f in fields)
 
 
 def check_file(*, name: str, content: bytes, full_roster: bool, actor) -> tuple:

@@ -12,6 +12,8 @@ from cafe.access import role_required
 from . import directory, forms, roles, staff
 from .models import Dependency, DirectoryImport, RoleChange, User
 
+SHOWN = 200  # rows of each list on the dry-run page
+
 
 def is_administrator(user) -> bool:
     return user.is_authenticated and user.is_superuser
@@ -62,13 +64,23 @@ def import_detail(request, pk):
                 % plan.summary(),
             )
         return redirect("directory_import", pk=record.pk)
-    plan = None
+    plan, changes = None, []
     if record.state == DirectoryImport.State.CHECKED:
         plan = directory.plan_import(record.rows, full_roster=record.full_roster)
+        changes = [
+            (row, directory.describe_change(fields))
+            for row, _pk, fields in plan.to_change[:SHOWN]
+        ]
     return render(
         request,
         "org/directory/import_detail.html",
-        {"record": record, "plan": plan, "form": form, "shown": 200},
+        {
+            "record": record,
+            "plan": plan,
+            "changes": changes,
+            "form": form,
+            "shown": SHOWN,
+        },
     )
 
 

@@ -22,6 +22,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
@@ -45,16 +46,16 @@ _DISCOVERED = {
 
 # Why a login was refused: the page's message (shown to the person).
 REFUSALS = {
-    "not_in_directory": "no figura en el directorio de personal de la entidad",
-    "inactive": "su registro en el directorio está inactivo",
-    "contract_ended": "su contrato terminó según el directorio de personal",
-    "domain": "el correo de la cuenta no pertenece a un dominio de la entidad",
-    "no_email": "el proveedor de identidad no envió un correo institucional",
-    "ambiguous": "hay más de un registro del directorio con ese correo",
-    "token": "la respuesta del proveedor de identidad no es válida o expiró",
-    "state": "la solicitud de ingreso no corresponde a esta sesión del navegador",
-    "disabled": "el ingreso con cuenta institucional no está configurado",
-    "provider_down": "el proveedor de identidad no responde en este momento",
+    "not_in_directory": _("no figura en el directorio de personal de la entidad"),
+    "inactive": _("su registro en el directorio está inactivo"),
+    "contract_ended": _("su contrato terminó según el directorio de personal"),
+    "domain": _("el correo de la cuenta no pertenece a un dominio de la entidad"),
+    "no_email": _("el proveedor de identidad no envió un correo institucional"),
+    "ambiguous": _("hay más de un registro del directorio con ese correo"),
+    "token": _("la respuesta del proveedor de identidad no es válida o expiró"),
+    "state": _("la solicitud de ingreso no corresponde a esta sesión del navegador"),
+    "disabled": _("el ingreso con cuenta institucional no está configurado"),
+    "provider_down": _("el proveedor de identidad no responde en este momento"),
 }
 
 

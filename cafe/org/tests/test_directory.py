@@ -310,3 +310,16 @@ def test_directory_pages_are_for_the_administrator_only(client, url):
     client.force_login(person)
 
     assert client.get(reverse(url)).status_code == 403
+
+
+def test_the_dry_run_page_names_the_changes_in_spanish(client, talento):
+    admin = UserFactory(is_superuser=True)
+    accept_privacy(admin)
+    UserFactory(email="ana@sg.gov.co", full_name="Ana", dependency=talento)
+    record, _plan = check(csv_bytes("ana@sg.gov.co;Ana Rojas;110;planta;;"))
+    client.force_login(admin)
+
+    page = client.get(reverse("directory_import", args=[record.pk])).content.decode()
+
+    assert "ana@sg.gov.co: nombre" in page
+    assert "full_name" not in page
