@@ -8,6 +8,7 @@ import os
 
 import pytest
 
+from cafe.notify import kept_connection
 from cafe.testing import factories
 from cafe.testing.smtp import SmtpSink
 
@@ -66,6 +67,7 @@ def smtp_sink():
     sink = SmtpSink()
     sink.start()
     yield sink
+    kept_connection.close()  # this test's SMTP session does not outlive its server
     sink.stop()
 
 

@@ -23,6 +23,7 @@ from .db import ROOT
 READY_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 30
 REQUEST_TIMEOUT_S = 120
+WORKER_NICE = 10
 
 
 def free_port() -> int:
@@ -108,8 +109,11 @@ def process(command: list[str], env: dict[str, str], log: Path):
 
 @contextmanager
 def celery_worker(env: dict[str, str], workdir: Path):
-    """One Celery worker (one process), delivering the outbox to the SMTP sink."""
+    """One Celery worker (one process), delivering the outbox to the SMTP sink, at
+    the priority the production unit gives it (``Nice=`` in
+    ``deploy/systemd/cafe-worker.service``)."""
     command = [
+        *("nice", "-n", str(WORKER_NICE)),
         *(sys.executable, "-m", "celery", "-A", "cafe", "worker"),
         *("--pool", "solo", "--loglevel", "WARNING", "--without-heartbeat"),
         *("--without-gossip", "--without-mingle"),

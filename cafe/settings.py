@@ -460,6 +460,9 @@ CAFE_RETENTION_ACCESS_LOG_DAYS = env.int("CAFE_RETENTION_ACCESS_LOG_DAYS", defau
 NOTIFY_CLAIM_SECONDS = env.int("NOTIFY_CLAIM_SECONDS", default=300)
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
 NOTIFY_SWEEP_AFTER_SECONDS = env.int("NOTIFY_SWEEP_AFTER_SECONDS", default=60)
+# A worker keeps its SMTP session open for the next single message this long (idle);
+# keep it below the relay's idle timeout (Exchange Online: about 60 s).
+NOTIFY_SMTP_KEEP_SECONDS = env.int("NOTIFY_SMTP_KEEP_SECONDS", default=30)
 # Mass mailings (bulletin, invitations) go out at this rate, in batches of this size:
 # set the rate to the mail provider's per-minute limit (Exchange Online: about 30).
 NOTIFY_BULK_RATE_PER_MINUTE = env.int("NOTIFY_BULK_RATE_PER_MINUTE", default=30)

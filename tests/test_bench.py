@@ -7,6 +7,7 @@ from django.test import override_settings
 from django.urls import Resolver404, resolve
 
 from bench.load import percentile, summarize
+from bench.services import WORKER_NICE
 from cafe.testing.factories import UserFactory, accept_privacy
 
 
@@ -28,6 +29,12 @@ def test_floor_page_is_the_base_template_for_a_logged_in_person(client):
     assert response.status_code == 200
     assert "base.html" in {t.name for t in response.templates}
     assert client.get("/_bench/piso-post/").status_code == 405  # POST only
+
+
+def test_the_benchmark_worker_runs_at_the_production_units_priority():
+    unit = (settings.BASE_DIR / "deploy/systemd/cafe-worker.service").read_text()
+    [nice] = [line for line in unit.splitlines() if line.startswith("Nice=")]
+    assert nice == f"Nice={WORKER_NICE}"
 
 
 def test_percentile_is_nearest_rank():

@@ -1,13 +1,14 @@
-"""Outbox rows written under a lock and rendered after it.
+"""Outbox rows written under a lock and rendered by the worker.
 
 A service that holds a lock (a registration holds its session's row) writes the
-outbox row in its transaction but leaves the rendering (templates, the .ics) until
-after commit: ``queue_for_build`` stores who and why, and the builder registered for
-the row's kind renders it once the transaction commits, or in the worker (before
-sending) if the process died in between. Then the row is sent like any other.
+outbox row in its transaction but leaves the rendering (templates, the .ics) out of
+the request: ``queue_for_build`` stores who and why, the row is enqueued once the
+transaction commits, and the worker renders it with the builder registered for the
+row's kind just before sending it. With tasks in-process (the embedded default) that
+happens right after commit; with the broker down the row waits, unrendered, for the
+sweeper.
 """
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -17,8 +18,6 @@ from django.utils import timezone
 
 from .models import Delivery
 from .services import Attachment, enqueue, render_email
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -39,20 +38,26 @@ def register_builder(kind: str, build: Callable[[Delivery], Built | None]) -> No
     _builders[kind] = build
 
 
-def queue_for_build(*, key: str, kind: str, to: str, recipient=None) -> Delivery:
-    """Write an outbox row in the caller's transaction, to be built after commit by
-    the builder of ``kind`` and then enqueued; once per ``key`` (as
+def queue_for_build(*, key: str, kind: str, to: str, recipient=None) -> None:
+    """Write an outbox row in the caller's transaction, enqueued after commit and
+    built by the worker with the builder of ``kind``; once per ``key`` (as
     ``send_templated``). Nothing is rendered here."""
     if kind not in _builders:
         raise LookupError(f"No builder registered for {kind!r}")
-    with transaction.atomic():
-        delivery, created = Delivery.objects.get_or_create(
-            idempotency_key=key,
-            defaults={"kind": kind, "recipient": recipient, "to_email": to},
-        )
-    if created:
-        transaction.on_commit(partial(build_and_enqueue, delivery.pk))
-    return delivery
+    delivery = Delivery(
+        idempotency_key=key, kind=kind, recipient=recipient, to_email=to
+    )
+    # One statement and no savepoint, for a caller that holds a lock: the row is
+    # inserted, or the row ``key`` already has stays as it was (its key is written
+    # over with itself) and only its id comes back. Enqueuing an existing row again
+    # sends nothing twice: ``deliver`` claims pending rows only.
+    Delivery.objects.bulk_create(
+        [delivery],
+        update_conflicts=True,
+        unique_fields=["idempotency_key"],
+        update_fields=["idempotency_key"],
+    )
+    transaction.on_commit(partial(enqueue, delivery.pk))
 
 
 def _needs_build(delivery: Delivery) -> bool:
@@ -90,15 +95,3 @@ def build(delivery: Delivery) -> bool:
         updated_at=timezone.now(),
     )
     return True
-
-
-def build_and_enqueue(delivery_id: int) -> None:
-    """After commit: render the row, then hand it to a worker. A failure to render
-    is logged and left to the worker, which builds before sending."""
-    try:
-        delivery = Delivery.objects.filter(pk=delivery_id).first()
-        if delivery is None or not build(delivery):
-            return
-    except Exception:
-        logger.exception("outbox: could not build delivery %s now", delivery_id)
-    enqueue(delivery_id)

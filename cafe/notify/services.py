@@ -37,6 +37,7 @@ from django.utils import timezone, translation
 
 from cafe.branding import brand
 
+from . import kept_connection
 from .mime import SharedContentEmail, send_over, shared_body
 from .models import Delivery, MessageContent
 from .qr import qr_png
@@ -275,9 +276,8 @@ def deliver(*, delivery_id: int) -> str:
 
     if not build(delivery):
         return "failed"
-    connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
     try:
-        build_message(delivery, connection=connection).send()
+        kept_connection.send(build_message(delivery))
     except (smtplib.SMTPException, OSError) as exc:
         if _record_failure(delivery, exc) == Delivery.State.FAILED:
             return "failed"

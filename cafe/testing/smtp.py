@@ -22,6 +22,12 @@ class _Handler:
     def __init__(self, sink):
         self.sink = sink
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        with self.sink._lock:
+            self.sink.sessions += 1
+        session.host_name = hostname
+        return responses
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.sink._take_hold():
             # Keep the client waiting for the answer (a sender stuck mid-message)
@@ -40,25 +46,37 @@ class _Handler:
         reply = self.sink._next_failure("DATA")
         if reply:
             return reply
-        message = message_from_bytes(envelope.content, policy=policy.default)
+        # Parsed when read (``messages``): the sink shares its process with a load
+        # generator in the benchmark, and must not compete with it for the GIL.
         with self.sink._lock:
-            self.sink.messages.append(message)
+            self.sink._received.append(envelope.content)
         return "250 Message accepted for delivery"
 
 
 class SmtpSink:
     def __init__(self):
         self.port = free_port()
-        self.messages = []
+        self._received: list[bytes] = []
+        self.sessions = 0  # SMTP sessions opened (EHLO commands)
+        self._parsed = []
         self._failures: list[tuple[str, str]] = []
         self._lock = threading.Lock()
         self._holds = 0
         self._pass_before_hold = 0
         self.holding = threading.Event()  # set while a RCPT is held
         self._released = threading.Event()
-        self._controller = Controller(
-            _Handler(self), hostname="127.0.0.1", port=self.port
-        )
+        self._controller = self._new_controller()
+
+    def _new_controller(self) -> Controller:
+        return Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+
+    @property
+    def messages(self) -> list:
+        """The messages received so far, parsed (each once)."""
+        with self._lock:
+            for raw in self._received[len(self._parsed) :]:
+                self._parsed.append(message_from_bytes(raw, policy=policy.default))
+            return list(self._parsed)
 
     def start(self):
         self._controller.start()
@@ -66,6 +84,13 @@ class SmtpSink:
     def stop(self):
         self._released.set()
         self._controller.stop()
+
+    def restart(self) -> None:
+        """Stop and start again on the same port: the open sessions are dropped, as
+        a server drops its idle clients."""
+        self._controller.stop()
+        self._controller = self._new_controller()
+        self._controller.start()
 
     def hold_next_recipient(self, *, after: int = 0) -> None:
         """Leave the next RCPT command (or the one after ``after`` more that pass)

@@ -5,11 +5,12 @@ first locks the session row (``SELECT ... FOR NO KEY UPDATE``), so seat counting
 promotion are serialised per session. A partial unique constraint (one live
 registration per person and session) makes double clicks harmless. The lock covers
 the seat decision only: the e-mails' outbox rows are written in the same transaction,
-but their text and .ics are rendered after commit (``cafe.notify.deferred``).
+but their text and .ics are rendered by the worker (``cafe.notify.deferred``).
 """
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,22 +65,35 @@ def register_attendee(*, session_id: int, user, needs: str = "", now=None):
         with transaction.atomic():
             session = lock_session(session_id)
             _check_can_register(session, user, now)
-            live = Registration.objects.filter(session=session, user=user).exclude(
-                status=Registration.Status.CANCELLED
+            collects = session.collects_requests(now)
+            if not collects:
+                # Requests left by a window that just closed are allocated first, so
+                # nobody who came late overtakes them.
+                from .allocation import allocate_locked
+
+                allocate_locked(session, now=now)
+            seats = _seats(session, user)
+            if seats["mine"] is not None:
+                return Registration.objects.get(pk=seats["mine"]), False
+            if after_seat_count is not None:
+                after_seat_count()
+            if collects:
+                status = Registration.Status.REQUESTED
+            elif seats["confirmed"] < session.capacity:
+                status = Registration.Status.CONFIRMED
+            else:
+                status = Registration.Status.WAITLISTED
+            registration = Registration.objects.create(
+                session=session,
+                user=user,
+                status=status,
+                needs=needs,
+                # Stamped under the lock, so it follows the order of the queue.
+                created_at=timezone.now() if explicit_now is None else now,
             )
-            existing = live.first()
-            if existing is not None:
-                return existing, False
-            status = _new_status(session, now)
-            with transaction.atomic():
-                registration = Registration.objects.create(
-                    session=session,
-                    user=user,
-                    status=status,
-                    needs=needs,
-                    # Stamped under the lock, so it follows the order of the queue.
-                    created_at=timezone.now() if explicit_now is None else now,
-                )
+            if status == Registration.Status.WAITLISTED:
+                # Last in the line: places given by the allocation rank before it.
+                registration.position = seats["waiting"] + 1
             if status == Registration.Status.REQUESTED:
                 emails.registration_requested(registration)
             else:
@@ -104,24 +118,14 @@ def register_attendee(*, session_id: int, user, needs: str = "", now=None):
         raise
 
 
-def _new_status(session: Session, now) -> str:
-    """A request while the session's request window is open; after it, a seat
-    while seats remain, the waitlist after. Requests left by a window that just
-    closed are allocated first (under the same lock), so nobody who came late
-    overtakes them."""
-    from .allocation import allocate_locked
-
-    if session.collects_requests(now):
-        return Registration.Status.REQUESTED
-    allocate_locked(session, now=now)
-    confirmed = Registration.objects.filter(
-        session=session, status=Registration.Status.CONFIRMED
-    ).count()
-    if after_seat_count is not None:
-        after_seat_count()
-    if confirmed < session.capacity:
-        return Registration.Status.CONFIRMED
-    return Registration.Status.WAITLISTED
+def _seats(session: Session, user) -> dict:
+    """In one query: the confirmed and waitlisted registrations of the session, and
+    the person's live registration (its id, or None)."""
+    return Registration.objects.filter(session=session).aggregate(
+        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+        mine=Max("pk", filter=Q(user=user) & ~Q(status=Registration.Status.CANCELLED)),
+    )
 
 
 def cancel_registration(*, registration_id: int, user, now=None) -> Registration:

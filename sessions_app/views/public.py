@@ -72,7 +72,9 @@ def _toggle_query(request, show_all: bool) -> str:
 def _visible_session(request, pk):
     try:
         return selectors.session_for_detail(
-            session_id=pk, user=request.user, staff=can_manage_sessions(request.user)
+            session_id=pk,
+            user=request.user,
+            staff=lambda: can_manage_sessions(request.user),
         )
     except Session.DoesNotExist:
         raise Http404 from None
@@ -114,10 +116,10 @@ def session_detail(request, pk):
     return render(request, "sessions/detail.html", context)
 
 
-def _after_action(request, pk):
+def _after_action(request, pk, session=None):
     """htmx gets the refreshed panel; a plain form post goes back to the page."""
     if request.htmx:
-        session = _visible_session(request, pk)
+        session = session or _visible_session(request, pk)
         return render(
             request,
             "sessions/_registration_panel.html",
@@ -126,25 +128,32 @@ def _after_action(request, pk):
     return redirect("sessions:detail", pk=pk)
 
 
+def _refused(request, pk, errors):
+    """Bad input: a 404 for a session the person may not see, else the reasons."""
+    session = _visible_session(request, pk)
+    for error in errors:
+        messages.error(request, error)
+    return _after_action(request, pk, session)
+
+
 @role_required(authenticated)
 @require_POST
 def register(request, pk):
-    session = _visible_session(request, pk)
+    # The service locks the session and checks that it is open, so a success needs
+    # no read before it; a refusal checks first that the person may see the session.
     form = RegistrationForm(request.POST)
     if not form.is_valid():
-        for error in form.errors.get("needs", []):
-            messages.error(request, error)
-        return _after_action(request, pk)
+        return _refused(request, pk, form.errors.get("needs", []))
     try:
         registration, created = services.register_attendee(
-            session_id=session.pk, user=request.user, needs=form.cleaned_data["needs"]
+            session_id=pk, user=request.user, needs=form.cleaned_data["needs"]
         )
     except ValidationError as error:
-        report(request, error)
-        return _after_action(request, pk)
+        return _refused(request, pk, error.messages)
     if not created:
         messages.info(request, _("Usted ya tenía una inscripción en esta sesión."))
-    elif registration.status == Registration.Status.REQUESTED:
+        return _after_action(request, pk)
+    if registration.status == Registration.Status.REQUESTED:
         messages.success(
             request,
             _(
@@ -164,7 +173,10 @@ def register(request, pk):
                 "correo si se libera un lugar."
             ),
         )
-    return _after_action(request, pk)
+    if request.htmx:
+        session = selectors.session_of_new_registration(registration)
+        return _after_action(request, pk, session)
+    return redirect("sessions:detail", pk=pk)
 
 
 @role_required(authenticated)
