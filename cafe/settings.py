@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -90,6 +91,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widget templates are looked up like any other (the project's templates first), so a
+# project widget can have its own (cafe.widgets.FlatSelect).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Data ---------------------------------------------------------------------------
 

@@ -1,12 +1,11 @@
 """Forms of the proposals app. They validate input; services apply the rules."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.conf import settings
 from django.db.models import Q
-from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +14,7 @@ from cafe.datefields import DateField
 from cafe.org.forms import CrispyFormMixin, bootstrap_classes
 from cafe.org.models import Dependency
 from cafe.validators import visible_text
+from cafe.widgets import ListChoiceField
 from sessions_app.models import Session, Topic
 
 from .models import Proposal
@@ -269,25 +269,6 @@ class TrackingForm(CrispyFormMixin, forms.Form):
     )
 
 
-class TitleChoiceIterator(ModelChoiceIterator):
-    """The choices as (pk, title) pairs read with values_list, without building a
-    model instance per option (the label is the title, as the models' __str__)."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        shown = getattr(self.field, "shown", None)
-        queryset = self.queryset if shown is None else shown
-        yield from queryset.values_list("pk", "title")
-
-
-class TitleChoiceField(forms.ModelChoiceField):
-    """Accepts any object of ``queryset``; offers those of ``shown`` when it is set."""
-
-    iterator = TitleChoiceIterator
-    shown = None
-
-
 class ProposalFilterForm(forms.Form):
     q = forms.CharField(label=_("Buscar"), required=False, max_length=200)
     estado = forms.ChoiceField(
@@ -307,10 +288,11 @@ class ProposalFilterForm(forms.Form):
         empty_label=_("Todos"),
     )
     # Any published or held session is accepted (the link "Ver todas las propuestas
-    # de esta sesión" of every session page), but the select offers only the recent
-    # and coming ones: an entity holds fifty sessions a month, over a thousand in two
-    # years, too many for a list to read and to send with every page.
-    sesion = TitleChoiceField(
+    # de esta sesión" of every session page), but the select offers only the latest
+    # and the next few: a large entity holds fifty sessions a month, over a thousand
+    # in two years, too many for a list to read and to send with every page.
+    sesion = ListChoiceField(
+        label_field="title",
         label=_("Sesión"),
         required=False,
         queryset=Session.objects.filter(
@@ -318,11 +300,11 @@ class ProposalFilterForm(forms.Form):
         ).order_by("-starts_at"),
         empty_label=_("Todas"),
         help_text=_(
-            "Sesiones de los últimos tres meses y próximas. Las anteriores, desde la "
+            "Las sesiones más recientes y las próximas. Las anteriores, desde la "
             "página de cada sesión."
         ),
     )
-    dependencia = forms.ModelChoiceField(
+    dependencia = ListChoiceField(
         label=_("Dependencia responsable"),
         required=False,
         queryset=Dependency.objects.filter(is_active=True),
@@ -340,19 +322,31 @@ class ProposalFilterForm(forms.Form):
     )
     vencidas = forms.BooleanField(label=_("Solo compromisos vencidos"), required=False)
 
-    SESSIONS_SHOWN_DAYS = 92
+    # The select's sessions: this many that have started (the latest first) and this
+    # many coming. Bounded by number, not by dates, so the page costs the same for an
+    # entity of any size.
+    SESSIONS_SHOWN = 30
+    SESSIONS_COMING = 10
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bootstrap_classes(self)
         field = self.fields["sesion"]
-        today = timezone.localdate()
-        since = today - timedelta(days=self.SESSIONS_SHOWN_DAYS)
-        shown = Q(starts_at__gte=timezone.make_aware(datetime.combine(since, time.min)))
+        now = timezone.now()
+        sessions = field.queryset
+        latest = sessions.filter(starts_at__lte=now).values_list("pk", flat=True)
+        coming = (
+            sessions.filter(starts_at__gt=now)
+            .order_by("starts_at")
+            .values_list("pk", flat=True)
+        )
+        shown = Q(
+            pk__in=[*latest[: self.SESSIONS_SHOWN], *coming[: self.SESSIONS_COMING]]
+        )
         chosen = str(self.data.get("sesion", "")) if self.is_bound else ""
         if chosen.isascii() and chosen.isdigit() and len(chosen) <= 18:
             shown |= Q(pk=int(chosen))  # an older session chosen from its page
-        field.shown = field.queryset.filter(shown)
+        field.shown = sessions.filter(shown)
 
 
 class DashboardFilterForm(forms.Form):
@@ -366,7 +360,7 @@ class DashboardFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    dependencia = forms.ModelChoiceField(
+    dependencia = ListChoiceField(
         label=_("Dependencia"),
         required=False,
         queryset=Dependency.objects.filter(is_active=True),

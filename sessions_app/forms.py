@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cafe.datefields import DateField, DateTimeField, MonthField, parse_month
 from cafe.org.forms import CrispyFormMixin, bootstrap_classes, https_urls
 from cafe.org.models import Dependency
+from cafe.widgets import ListChoiceField
 
 from .models import Campaign, Feedback, Minutes, Session, Topic
 
@@ -150,7 +151,7 @@ class RegistrationForm(forms.Form):
 
 class SessionFilterForm(forms.Form):
     mes = MonthField(label=_("Mes"), required=False)
-    dependencia = forms.ModelChoiceField(
+    dependencia = ListChoiceField(
         label=_("Dependencia"),
         queryset=Dependency.objects.filter(is_active=True),
         required=False,

@@ -170,6 +170,9 @@ class Session(models.Model):
             models.Index(
                 fields=["status", "starts_at"], name="session_status_start_idx"
             ),
+            # The latest or next sessions of several statuses at once (the
+            # proposal list's session filter).
+            models.Index(fields=["starts_at"], name="session_start_idx"),
             models.Index(
                 fields=["dependency", "starts_at"], name="session_dep_start_idx"
             ),

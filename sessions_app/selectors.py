@@ -401,7 +401,7 @@ def with_rotation_dates(queryset):
         User.objects.filter(dependency=OuterRef("pk"), is_active=True)
         .order_by()
         .values("dependency")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # from the active-staff index alone
         .values("n")
     )
     return queryset.annotate(

@@ -172,6 +172,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="org_user_email_ci_unique"),
         ]
+        indexes = [
+            # The active staff of each dependency (the rotation counts them for every
+            # dependency), counted from the index alone.
+            models.Index(
+                fields=["dependency"],
+                condition=models.Q(is_active=True),
+                name="user_active_dependency_idx",
+            ),
+        ]
         permissions = [
             (
                 "manage_sessions",

@@ -3,6 +3,7 @@ of the sorted queryset, with what the rows show (support counts)."""
 
 import pytest
 
+from cafe.pagination import CappedPaginator
 from cafe.testing.factories import UserFactory
 from proposals import selectors, services
 from proposals.tests.factories import ProposalFactory
@@ -43,3 +44,31 @@ def test_a_search_can_be_sorted_by_supports(login, servidor, proposals):
     assert counts == sorted(counts, reverse=True)
     assert counts[0] > counts[-1]
     assert "Otra cosa" not in response.content.decode()
+
+
+def test_past_the_cap_the_list_says_so_and_its_pages_stop_there(
+    login, servidor, proposals, monkeypatch
+):
+    monkeypatch.setattr(CappedPaginator, "cap", 22)
+    response = login(servidor).get("/propuestas/?pagina=2")
+    page = response.context["page"]
+    assert page.paginator.count == 22 and page.paginator.more
+    assert page.paginator.num_pages == 2 and len(page) == 2
+    assert "Más de 22 resultados: se muestran los primeros 22." in (
+        response.content.decode()
+    )
+    monkeypatch.setattr(CappedPaginator, "cap", 25)
+    response = login(servidor).get("/propuestas/")
+    assert not response.context["page"].paginator.more
+    assert "Más de" not in response.content.decode()
+
+
+def test_a_search_past_the_cap_shows_the_newest_matches_first(
+    login, servidor, proposals, monkeypatch
+):
+    monkeypatch.setattr(CappedPaginator, "cap", 10)
+    response = login(servidor).get("/propuestas/", {"q": "viáticos"})
+    shown = [p.pk for p in response.context["page"]]
+    newest = selectors.proposal_list(user=servidor, filters={"orden": "recientes"})
+    assert shown == [p.pk for p in newest[:10]]
+    assert "se muestran los 10 más recientes" in response.content.decode()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cafe.access import authenticated, role_required
 from cafe.org.permissions import can_answer_proposals, is_liaison, is_liaison_of
+from cafe.pagination import CappedPaginator
 from sessions_app.models import Session
 
 from .. import forms, selectors, services
@@ -33,10 +34,19 @@ def _report(request, error) -> None:
 def proposal_list(request):
     form = forms.ProposalFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(
-        selectors.proposal_list(user=request.user, filters=filters), 20
-    ).get_page(request.GET.get("pagina"))
-    return render(request, "proposals/list.html", {"form": form, "page": page})
+    proposals = selectors.proposal_list(user=request.user, filters=filters)
+    paginator = CappedPaginator(proposals, 20)
+    by_relevance = bool(filters.get("q")) and not filters.get("orden")
+    if by_relevance and paginator.more:
+        # Ranking every match of a common word costs as much as the matches; past
+        # the cap, the newest come first and the page says so.
+        paginator.object_list = proposals.order_by(*selectors.SORTS["recientes"])
+    page = paginator.get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "proposals/list.html",
+        {"form": form, "page": page, "newest_first": by_relevance and paginator.more},
+    )
 
 
 @role_required(authenticated)
