@@ -30,7 +30,7 @@ def sessions_open_to(user):
     since = timezone.now() - timedelta(days=60)
     queryset = Session.objects.filter(
         status__in=[Session.Status.PUBLISHED, Session.Status.HELD], ends_at__gte=since
-    ).select_related("dependency")
+    )
     if user.dependency_id:
         return queryset.filter(dependency__isnull=True) | queryset.filter(
             dependency_id=user.dependency_id
@@ -60,7 +60,8 @@ class ProposalForm(CrispyFormMixin, forms.Form):
         required=False,
         empty_label=_("Sin tema"),
     )
-    session = forms.ModelChoiceField(
+    session = ListChoiceField(
+        label_field="title",
         label=_("Sesión (opcional)"),
         queryset=Session.objects.none(),
         required=False,

@@ -14,6 +14,7 @@ from cafe.org.models import Dependency
 from cafe.validators import date_in_range
 from sessions_app.models import Session, Topic
 
+from . import bulletin_digest
 from .theme_models import Theme, ThemeMember  # noqa: F401 (registered with the app)
 
 
@@ -356,6 +357,9 @@ class Bulletin(models.Model):
     editorial_note = models.TextField(_("nota editorial"), blank=True, max_length=4000)
     # What the edition says, frozen when composed (plain values, not live objects).
     data = models.JSONField(_("contenido"), default=dict)
+    # What the e-mail tells of it (``bulletin_digest.digest``), written with ``data``:
+    # the preview reads this, not a month of a large entity (megabytes).
+    digest = models.JSONField(_("resumen del correo"), default=dict, editable=False)
     data_version = models.PositiveIntegerField(
         _("versión del contenido"),
         default=1,
@@ -408,6 +412,13 @@ class Bulletin(models.Model):
 
     def __str__(self):
         return f"{self.period_start:%Y-%m}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is None or "data" in update_fields:
+            self.digest = bulletin_digest.digest(self.data)
+            if update_fields is not None:
+                update_fields = [*update_fields, "digest"]
+        super().save(*args, update_fields=update_fields, **kwargs)
 
 
 class LiveQuestion(models.Model):

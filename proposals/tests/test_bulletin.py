@@ -21,6 +21,7 @@ from cafe.notify.selectors import pending_shared_ids
 from cafe.org.models import User
 from cafe.testing.factories import DependencyFactory, UserFactory
 from proposals import bulletin, services
+from proposals.bulletin_digest import digest
 from proposals.models import Bulletin, Proposal
 from proposals.tests.factories import ProposalFactory
 from sessions_app.models import Minutes, Session, Topic
@@ -355,6 +356,24 @@ def test_the_preview_shows_each_new_note_and_recomposition(
 
     settings.PROPOSALS_BULLETIN_SECTION_ITEMS = 10
     assert "Sesión registrada tarde" in client.get(url).content.decode()
+
+
+def test_the_email_digest_is_kept_with_the_content(november, settings):
+    """The preview reads the digest stored with the edition; every write of the
+    content writes it again."""
+    settings.PROPOSALS_BULLETIN_SECTION_ITEMS = 1
+    edition, _created = compose()
+    edition.refresh_from_db()
+    assert edition.digest == digest(edition.data, 1)
+    assert edition.digest["totals"]["sessions"] == 5
+    assert len(edition.digest["sessions"]) == 1
+
+    late = session_at(at(2026, 11, 20, 9, 0), title="Sesión registrada tarde")
+    conclusions(late, "Conclusiones que llegaron tarde")
+    bulletin.refresh_draft(bulletin_id=edition.pk)
+    edition.refresh_from_db()
+    assert edition.digest["totals"]["sessions"] == 6
+    assert edition.digest == digest(edition.data, 1)
 
 
 def test_composing_again_returns_the_same_edition(november):

@@ -76,7 +76,8 @@ def bulletin_compose(request):
 @require_http_methods(["GET", "POST"])
 def bulletin_edit(request, pk):
     edition = get_object_or_404(
-        Bulletin.objects.select_related("drafted_by", "last_edited_by"), pk=pk
+        Bulletin.objects.select_related("drafted_by", "last_edited_by").defer("data"),
+        pk=pk,
     )
     form = BulletinNoteForm(
         request.POST or None, initial={"note": edition.editorial_note}
@@ -113,14 +114,18 @@ def bulletin_edit(request, pk):
 
 
 def _preview(edition: Bulletin):
-    """The content as the e-mail tells it (``digest``)."""
+    """The content as the e-mail tells it: the digest kept with the edition, or,
+    when the number of items per list was changed since, made again."""
     limit = settings.PROPOSALS_BULLETIN_SECTION_ITEMS
+    data = edition.digest
+    if data.get("limit") != limit:
+        data = service.digest(edition.data, limit)
     return render_to_string(
         "proposals/bulletin/_content.html",
         {
             "bulletin": edition,
             "limit": limit,
-            "data": service.digest(edition.data, limit),
+            "data": data,
             **service.media(edition),
         },
     )
